@@ -1,0 +1,36 @@
+"""cadrespeech: a research corpus of Chinese cadre speeches and the toolkit that builds it."""
+
+from __future__ import annotations
+
+from .clean import CleanConfig, clean_text
+from .edits import replay
+from .errors import CadrespeechError, PageError, ReleaseError
+from .ingest import decode_page, read_page
+from .pipeline import process_page
+from .records import Cleaned, DecodedPage, Edit, ProcessedPage, RawPage, Section, Sentence, Speech, Token
+from .tokens import Segmenter
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CadrespeechError",
+    "CleanConfig",
+    "Cleaned",
+    "DecodedPage",
+    "Edit",
+    "PageError",
+    "ProcessedPage",
+    "RawPage",
+    "ReleaseError",
+    "Section",
+    "Segmenter",
+    "Sentence",
+    "Speech",
+    "Token",
+    "__version__",
+    "clean_text",
+    "decode_page",
+    "process_page",
+    "read_page",
+    "replay",
+]

@@ -1,0 +1,350 @@
+"""The cleaning rules: a declarative table, each row named, explained and exemplified.
+
+A rule finds spans of the current text and says what each becomes. Its name is its
+stable ID in the edit ledger, the release statistics and ``CleanConfig.skip``.
+Every row carries examples it must change (input, output after this rule alone) and
+counter-examples it must leave alone; ``tests/test_clean_rules.py`` walks the table.
+Adding a site's boilerplate means adding a pattern here, not a branch in code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .edits import Change
+from .textclass import HAN, SENTENCE_END, URL, is_chinese
+
+Finder = Callable[[str], Iterator[Change]]
+
+
+@dataclass(frozen=True, slots=True)
+class CleanRule:
+    name: str
+    description: str
+    find: Finder
+    examples: tuple[tuple[str, str], ...]
+    keeps: tuple[str, ...]
+
+
+def _drop_lines(name: str, pattern: str, max_chars: int = 200) -> Finder:
+    """Empty every line that matches ``pattern`` in full (the newline stays for ``blank_line``)."""
+    regex = re.compile(pattern)
+
+    def find(text: str) -> Iterator[Change]:
+        start = 0
+        for line in text.split("\n"):
+            end = start + len(line)
+            if line and len(line) <= max_chars and regex.fullmatch(line):
+                yield Change(name, start, end, "")
+            start = end + 1
+
+    return find
+
+
+def _replace(name: str, pattern: str, after: str = "", flags: int = 0) -> Finder:
+    regex = re.compile(pattern, flags)
+
+    def find(text: str) -> Iterator[Change]:
+        for match in regex.finditer(text):
+            if match.end() > match.start():
+                yield Change(name, match.start(), match.end(), after)
+
+    return find
+
+
+# --- character-level normalisation -----------------------------------------------------
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# C0 and C1 controls except tab and newline.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_ODD_SPACES = "\u00a0\u2000-\u200a\u202f\u205f"
+_LINE_SPACE = " \t\u3000" + _ODD_SPACES
+
+# --- boilerplate vocabularies -----------------------------------------------------------
+
+_SEPARATOR = r"(?:>>|>|＞|»|›|→|》|-|/|\\|—)"
+_PAGE_TOOLS = (
+    "返回列表|返回首页|打印本文|打印此文|打印|关闭窗口|关闭本页|关闭|收藏本文|收藏|加入收藏|分享到|分享|返回顶部|"
+    "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认"
+)
+_PAGE_TOOL_WORD = rf"[【\[]?(?:{_PAGE_TOOLS})[】\]]?[：:]?"
+_ARTICLE_INFO = (
+    r"(?:本文标签|标签|关键词|关键字|Tags|TAG|责任编辑|编辑|来源|稿件来源|文章来源|作者|"
+    r"发布时间|发布日期|发表时间|更新时间|浏览次数|浏览|点击数|点击|阅读次数|阅读|字数)"
+)
+_RELATED = r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文)"
+
+# A site's name: a short run of word characters standing after punctuation or a line start.
+_SITE = rf"(?<![\w{HAN}])[\w{HAN}.]{{2,15}}"
+
+
+def _watermark_copyright(text: str) -> Iterator[Change]:
+    """``<site>版权所有`` with what commonly trails it, at a line end or before another note."""
+    pattern = re.compile(
+        rf"(?:{_SITE}\s*)?版权所有(?![人者权])"
+        r"(?:\s*[，,、]?\s*(?:转载请注明(?:出处|来源)|未经(?:许可|授权)[^。\n]{0,20}?(?:转载|复制|使用)))*"
+        r"[。.！!]?(?=\s*(?:\n|$))",
+    )
+    for match in pattern.finditer(text):
+        yield Change("watermark_copyright", match.start(), match.end(), "")
+
+
+def _repeated_title(text: str) -> Iterator[Change]:
+    """Empty head lines (before the first body paragraph) equal to an earlier head line."""
+    seen: set[str] = set()
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        stripped = line.strip()
+        if looks_like_body(stripped):
+            return
+        if stripped:
+            if stripped in seen:
+                yield Change("repeated_title", start, end, "")
+            seen.add(stripped)
+        start = end + 1
+
+
+def looks_like_body(line: str) -> bool:
+    """A line that is running text, not a title: long, or ending a sentence."""
+    return len(line) > 60 or (len(line) > 0 and line[-1] in SENTENCE_END + "：:”")
+
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_PAIRED_PARENS = re.compile(r"\(([^()\n]{0,80})\)")
+
+
+def _punctuation_width(text: str) -> Iterator[Change]:
+    """ASCII ``,;:?!()`` inside Chinese text become full-width; numbers, Latin and URLs stay."""
+    protected = [(m.start(), m.end()) for m in URL.finditer(text)]
+
+    def in_url(index: int) -> bool:
+        return any(start <= index < end for start, end in protected)
+
+    changes: list[Change] = []
+    for index, char in enumerate(text):
+        full = _HALF_TO_FULL.get(char)
+        if full is None:
+            continue
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index + 1 < len(text) else ""
+        if not (is_chinese(before) or is_chinese(after)):
+            continue
+        if before.isdigit() and after.isdigit():
+            continue
+        if not in_url(index):
+            changes.append(Change("punctuation_width", index, index + 1, full))
+    for match in _PAIRED_PARENS.finditer(text):
+        open_at, close_at = match.start(), match.end() - 1
+        before = text[open_at - 1] if open_at else ""
+        after = text[close_at + 1] if close_at + 1 < len(text) else ""
+        inner = match.group(1)
+        if (any(is_chinese(c) for c in inner) or is_chinese(before) or is_chinese(after)) and not in_url(open_at):
+            changes.append(Change("punctuation_width", open_at, open_at + 1, "（"))
+            changes.append(Change("punctuation_width", close_at, close_at + 1, "）"))
+    yield from sorted(changes, key=lambda c: c.start)
+
+
+def _blank_lines(text: str) -> Iterator[Change]:
+    """Newlines that open the text, close it, or follow another newline."""
+    for match in re.finditer(r"\A\n+|(?<=\n)\n+|\n+\Z", text):
+        yield Change("blank_line", match.start(), match.end(), "")
+
+
+# --- the table --------------------------------------------------------------------------
+
+RULES: tuple[CleanRule, ...] = (
+    CleanRule(
+        "zero_width",
+        "Zero-width spaces and joiners, soft hyphens and stray byte-order marks are invisible noise.",
+        _replace("zero_width", f"[{_ZERO_WIDTH}]+"),
+        examples=(("干部\u200b队伍", "干部队伍"), ("\ufeff同志们", "同志们")),
+        keeps=("干部队伍",),
+    ),
+    CleanRule(
+        "control_char",
+        "Control characters other than tab and newline never belong in text.",
+        _replace("control_char", f"[{_CONTROL}]+"),
+        examples=(("讲话\x0c稿", "讲话稿"),),
+        keeps=("讲话\t稿",),
+    ),
+    CleanRule(
+        "paragraph_break",
+        "Two or more U+3000 after a sentence end, mid-line, start a new paragraph (pages that lost their newlines).",
+        _replace("paragraph_break", f"(?<=[{SENTENCE_END}”」』）…])[ \u3000]*\u3000\u3000[ \u3000]*(?=\\S)", "\n"),
+        examples=(("会议结束。\u3000\u3000下面讲三点。", "会议结束。\n下面讲三点。"),),
+        keeps=("会议结束。下面讲三点。", "会议\u3000\u3000结束"),
+    ),
+    CleanRule(
+        "line_space",
+        "Indentation (U+3000, spaces, tabs) and trailing space carry no meaning once lines are paragraphs.",
+        _replace("line_space", f"^[{_LINE_SPACE}]+|[{_LINE_SPACE}]+$", flags=re.M),
+        examples=(("\u3000\u3000同志们：", "同志们："), ("讲话  \n", "讲话\n")),
+        keeps=("同志们：", "干部 队伍"),
+    ),
+    CleanRule(
+        "breadcrumb",
+        "Site navigation trails such as 首页 > 文章中心 > 正文 or 当前位置：… .",
+        _drop_lines(
+            "breadcrumb",
+            rf"(?:(?:当前|您的|你的|您现在的|你现在的|所在)位置\s*[：:].*"
+            rf"|(?:网站首页|首页|主页|返回首页)\s*{_SEPARATOR}.*{_SEPARATOR}?.*)",
+            max_chars=120,
+        ),
+        examples=(
+            ("首页 > 文章中心 > 正文\n讲话", "\n讲话"),
+            ("当前位置：首页 > 范文大全 > 领导讲话", ""),
+            ("您的位置：首页 >> 讲话稿", ""),
+            ("网站首页 → 讲话致辞 → 教育", ""),
+        ),
+        keeps=("首页要放上最新的工作动态。", "我们的位置在全省前列。"),
+    ),
+    CleanRule(
+        "page_nav",
+        "Links to the previous and next article.",
+        _drop_lines("page_nav", r"(?:上一篇|下一篇|上一页|下一页|上篇|下篇)\s*[：:].*", max_chars=120),
+        examples=(("上一篇：在全县农业工作会议上的讲话", ""), ("下一篇: 无", "")),
+        keeps=("上一篇文章讲的是经济工作。",),
+    ),
+    CleanRule(
+        "page_tools",
+        "Print, close, font-size and share buttons rendered as text.",
+        _drop_lines(
+            "page_tools",
+            rf"(?=.*(?:打印|关闭|收藏|分享|返回|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
+            max_chars=60,
+        ),
+        examples=(("打印本文 关闭窗口", ""), ("【打印】【关闭】", ""), ("字号 大 中 小", ""), ("分享到：", "")),
+        keeps=("关闭小煤窑的工作要抓紧。", "大 中 小"),
+    ),
+    CleanRule(
+        "share_links",
+        "分享到： lines followed by the names of social sites.",
+        _drop_lines("share_links", r"[【\[]?分享到[】\]]?\s*[：:].{0,50}", max_chars=60),
+        examples=(("分享到：QQ空间\u3000新浪微博\u3000微信", ""),),
+        keeps=("分享到群众中去的经验很多。",),
+    ),
+    CleanRule(
+        "site_disclaimer",
+        "A site's notes on submissions, reposting and takedown requests.",
+        _drop_lines(
+            "site_disclaimer",
+            r".*(?:本站|本网|本平台|本网站)[^。\n]{0,30}(?:投稿|转载|侵权|删除|仅供参考|不代表|观点|联系).*",
+            max_chars=120,
+        ),
+        examples=(("本站文章均由网友投稿,若涉及侵权请联系站长删除。", ""),),
+        keeps=("我们要把本网格的事情办好。",),
+    ),
+    CleanRule(
+        "article_info",
+        "Publication lines: editor, source, date published, view counts (not the speech's own date).",
+        _drop_lines(
+            "article_info",
+            rf"(?:[【\[]?{_ARTICLE_INFO}[】\]]?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+",
+            max_chars=120,
+        ),
+        examples=(("责任编辑：张三", ""), ("发布时间：2021-03-01 来源：某某网 浏览次数：123", "")),
+        keeps=("来源于群众，服务于群众。", "作者要深入基层。"),
+    ),
+    CleanRule(
+        "related_list",
+        "A 相关文章 / 猜你喜欢 block: its header line and the short link lines under it.",
+        _replace(
+            "related_list",
+            rf"^[【\[]?{_RELATED}[】\]]?[：:]?[ \t]*$(?:\n(?![^\n]*[{SENTENCE_END}]$)[^\n]{{1,60}}(?=\n|$))*",
+            flags=re.M,
+        ),
+        examples=(("正文。\n相关文章\n在全县会议上的讲话\n在全市会议上的讲话", "正文。\n"),),
+        keeps=("相关文章要认真学习。",),
+    ),
+    CleanRule(
+        "site_footer",
+        "Copyright, ICP licence and technical-support footers.",
+        _drop_lines(
+            "site_footer",
+            r".*(?:Copyright|COPYRIGHT|copyright|©|\(c\)|All Rights Reserved|ICP备|ICP证|公网安备|技术支持\s*[：:]).*",
+            max_chars=160,
+        ),
+        examples=(("Copyright © 2015-2022 某某网 All Rights Reserved 京ICP备12345678号", ""),),
+        keeps=("要加强知识产权和版权保护工作。",),
+    ),
+    CleanRule(
+        "watermark_copyright",
+        "A site's 版权所有 notice, on its own line or glued to a paragraph end.",
+        _watermark_copyright,
+        examples=(
+            ("用实实在在的利益引导农民。公务员之家版权所有", "用实实在在的利益引导农民。"),
+            ("工作。公文易版权所有，转载请注明出处", "工作。"),
+            ("范文网版权所有\n正文", "\n正文"),
+        ),
+        keeps=("要加强知识产权和版权保护工作。", "保护著作权人和版权所有人的权益。", "本单位版权所有，归集体。下面讲。"),
+    ),
+    CleanRule(
+        "watermark_compiled",
+        "本文由…整理 notes a site adds to reposted text.",
+        _replace(
+            "watermark_compiled",
+            rf"本文由(?!于)[\w{HAN}.]{{1,20}}?(?:整理|收集|编辑|提供|发布|原创)(?:[，,]?\s*(?:转载请注明(?:出处|来源)|仅供参考|版权归原作者所有))*[。.！!]?",
+        ),
+        examples=(("本文由第一范文网整理", ""), ("工作。本文由范文网整理，仅供参考。", "工作。")),
+        keeps=("本文由于篇幅所限，只讲三点。",),
+    ),
+    CleanRule(
+        "watermark_reprint",
+        "转载请注明出处 notes.",
+        _replace(
+            "watermark_reprint",
+            r"[（(]?(?:如需)?转载请(?:注明|保留)(?:出处|来源|链接|原文链接)(?:[：:]\s*[^。\n]{0,40}?)?[）)]?[。.！!]?(?=\s*(?:\n|$))",
+        ),
+        examples=(("工作。转载请注明出处", "工作。"), ("工作。（转载请注明来源：某某网）", "工作。")),
+        keeps=("转载请注明出处是网站的规定，我们要遵守。",),
+    ),
+    CleanRule(
+        "watermark_visit",
+        "更多…请访问… advertisements for the hosting site.",
+        _replace(
+            "watermark_visit",
+            rf"(?:更多|查看更多)[\w{HAN}]{{0,16}}?请(?:访问|登录|关注|浏览)\s*[：:]?\s*[\w{HAN}.:/?=&%-]{{1,60}}[。.！!]?",
+        ),
+        examples=(("工作。更多精彩范文请访问好范文网", "工作。"),),
+        keeps=("更多的干部要深入基层。",),
+    ),
+    CleanRule(
+        "watermark_first_published",
+        "…网首发 notes.",
+        _replace("watermark_first_published", rf"(?:本文)?{_SITE}(?:网|站|平台)(?:独家)?首发[。.]?(?=\s*(?:\n|$))"),
+        examples=(("致辞网首发", ""), ("谢谢大家！\n讲稿之家网首发", "谢谢大家！\n")),
+        keeps=("这项改革在我县首发。",),
+    ),
+    CleanRule(
+        "repeated_title",
+        "Title lines the page repeats before the speech begins (the first copy stays).",
+        _repeated_title,
+        examples=(("干部会议讲话\n干部会议讲话\n干部工作会议讲话\n正文很长。", "干部会议讲话\n\n干部工作会议讲话\n正文很长。"),),
+        keeps=("干部会议讲话\n干部工作会议讲话\n正文。\n正文。",),
+    ),
+    CleanRule(
+        "punctuation_width",
+        "ASCII , ; : ? ! ( ) inside Chinese text become full-width; numbers, Latin words and URLs keep theirs.",
+        _punctuation_width,
+        examples=(
+            ("今天召开会议,主要目的是", "今天召开会议，主要目的是"),
+            ("(一)树立意识", "（一）树立意识"),
+            ("搞上去。(略)", "搞上去。（略）"),
+            ("时间:上午", "时间：上午"),
+            ("怎么办?", "怎么办？"),
+        ),
+        keeps=("增长3.5个百分点", "2019-01-02", "见http://a.b/c?d=1", "10:30开会", "共1,200人", "f(x) = 1"),
+    ),
+    CleanRule(
+        "blank_line",
+        "Blank lines: paragraphs are one per line, so empty lines carry nothing.",
+        _blank_lines,
+        examples=(("讲话\n\n正文\n", "讲话\n正文"), ("\n\n讲话", "讲话")),
+        keeps=("讲话\n正文",),
+    ),
+)
+
+RULE_NAMES: tuple[str, ...] = tuple(rule.name for rule in RULES)

@@ -1,0 +1,141 @@
+"""The frozen records passed between pipeline stages.
+
+bytes -> RawPage -> DecodedPage -> Cleaned(text, edits) -> Speech(sections, sentences)
+
+Every offset is a Python ``str`` index (code points), never a byte offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A page exactly as it lies on disk, with where it came from."""
+
+    source: str  # path relative to the raw folder, with "/" separators
+    data: bytes
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedPage:
+    """A page turned into text; ``text`` is what every raw offset refers to.
+
+    ``text`` is the bytes decoded with ``encoding``, a byte-order mark dropped, and
+    CRLF or lone CR line ends turned into LF (``newlines`` says which were found).
+    """
+
+    source: str
+    sha256: str
+    encoding: str
+    newlines: str  # "lf", "crlf", "cr", "mixed" or "none"
+    had_bom: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One removal or rewrite: ``before`` at ``[start, end)`` of the raw text became ``after``."""
+
+    rule: str
+    start: int
+    end: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """Clean page text and the edits that turn the decoded raw text into it."""
+
+    text: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered section; offsets are into its speech's ``text``.
+
+    ``start`` is where the heading marker begins, ``end`` where the next section of the
+    same or a higher level (or the closing) begins.
+    """
+
+    section_id: int  # 0-based, in reading order within the speech
+    parent: int | None
+    level: int  # depth in the tree: 1 for top-level sections
+    style: str  # the heading style's rule name, e.g. "cn_numeral_comma"
+    marker: str  # as written, e.g. "一、" or "（一）"
+    heading: str  # heading text without the marker
+    start: int
+    end: int
+    elided: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int  # offset into the sentence text
+    pos: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence; ``speech.text[start:end] == text`` always."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int  # 0-based paragraph index within the speech
+    section: int | None  # section_id, None in the preamble and the closing
+    part: str  # "preamble", "body" or "closing"
+    is_heading: bool
+    tokens: tuple[Token, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """One speech of a page: its metadata, clean text, sections and sentences.
+
+    ``offset`` is where ``text`` starts in the clean page text.
+    """
+
+    index: int  # position of the speech on its page, 0-based
+    title: str | None
+    subtitle: str | None
+    date: str | None  # ISO date
+    speaker: str | None
+    occasion: str | None
+    text: str
+    offset: int
+    sections: tuple[Section, ...]
+    sentences: tuple[Sentence, ...] = ()
+    opening: str | None = None  # the opening address, e.g. "同志们："
+    elided: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedPage:
+    """Everything the pipeline learned from one page."""
+
+    decoded: DecodedPage
+    cleaned: Cleaned
+    page_title: str | None
+    speeches: tuple[Speech, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of a speech's text that sentence splitting sees as one unit.
+
+    A heading line gives two blocks in the same paragraph: the heading and the body
+    text that follows it on the line.
+    """
+
+    start: int  # offsets into the speech text
+    end: int
+    paragraph: int
+    section: int | None
+    part: str  # "preamble", "body" or "closing"
+    is_heading: bool

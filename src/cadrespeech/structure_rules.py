@@ -1,0 +1,124 @@
+"""Heading styles and speech-part patterns: tables of named rules with examples.
+
+Heading styles follow the numbering order of official documents (GB/T 9704-2012):
+一、 > （一） > 1. > （1）, with 第一部分 above and ① below. A style's ``rank`` says
+which may hold which; the tree's depth, not the rank, is a section's level, so a
+document that skips a level (一、 then 1.) still nests correctly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_NUMERAL = "[一二三四五六七八九十百零〇]+"
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingStyle:
+    name: str
+    rank: int
+    pattern: re.Pattern[str]  # matches the marker at a paragraph start; group "number"
+    examples: tuple[str, ...]
+    keeps: tuple[str, ...]
+
+
+HEADING_STYLES: tuple[HeadingStyle, ...] = (
+    HeadingStyle(
+        "part",
+        0,
+        re.compile(rf"第(?P<number>{_CN_NUMERAL})(?:部分|个问题|章)[、，：:\s]?"),
+        examples=("第一部分 总体要求", "第二个问题：关于作风建设"),
+        keeps=("第一，要提高认识。", "第一次会议"),
+    ),
+    HeadingStyle(
+        "cn_numeral_comma",
+        1,
+        re.compile(rf"(?P<number>{_CN_NUMERAL})[、．]"),
+        examples=("一、大力强化发展意识", "十二、其他事项"),
+        keeps=("一是要提高认识", "一方面，要抓好落实。"),
+    ),
+    HeadingStyle(
+        "cn_numeral_paren",
+        2,
+        re.compile(rf"[（(](?P<number>{_CN_NUMERAL})[）)]"),
+        examples=("（一）树立强烈的公仆意识", "(三)要解决热点难点问题"),
+        keeps=("（略）", "（上）"),
+    ),
+    HeadingStyle(
+        "arabic_dot",
+        3,
+        re.compile(r"(?P<number>\d{1,2})(?:[.．](?!\d)|、)"),
+        examples=("1.加强学习", "2、强化督查", "3．完善制度"),
+        keeps=("1.5亿元的投入", "2021年是关键之年"),
+    ),
+    HeadingStyle(
+        "arabic_paren",
+        4,
+        re.compile(r"[（(](?P<number>\d{1,2})[）)]"),
+        examples=("（1）明确责任", "(2)落实措施"),
+        keeps=("（2021）", "（100万元）"),
+    ),
+    HeadingStyle(
+        "circled",
+        5,
+        re.compile(r"(?P<number>[①-⑳])"),
+        examples=("①建立台账", "②定期检查"),
+        keeps=("一①",),
+    ),
+)
+
+# A paragraph that is an elision marker or ends with one: the source left text out.
+ELISION = re.compile(r"[（(](?:略|此处略|内容略|以下略|下略|文略|正文略|全文略|具体内容略)[）)]|……略")
+
+# The opening address on its own line, e.g. 同志们： or 尊敬的各位来宾、女士们、先生们：
+OPENING_ADDRESS = re.compile(r"(?:同志们|各位代表|各位委员|各位领导|同志们、朋友们|女士们、先生们|尊敬的[^。！？\n]{1,60})[：:！!，,]")
+
+# A paragraph that starts the closing part once the numbered body is over.
+CLOSING_START = re.compile(r"(?:同志们|各位代表|各位委员|同志们、朋友们|女士们、先生们)[，,！!]")
+THANKS = re.compile(r"(?:谢谢大家|谢谢各位|谢谢)[！!。]?")
+
+# Head lines: metadata that sits between the title and the speech.
+DATE_LINE = re.compile(
+    r"[（(]?\s*(?P<year>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[）)]?"
+)
+SUBTITLE = re.compile(r"[—－-]{1,2}\s*(?P<body>.+)")
+OCCASION = re.compile(
+    r"(?:(?P<speaker>[\u4e00-\u9fff]{2,4})(?:同志)?)?在(?P<occasion>[^。！？]+?)上(?:的(?:讲话|致辞|报告|发言|总结讲话|主持词|讲话提纲))?\s*$"
+)
+SPEAKER_LINE = re.compile(r"(?:(?P<role>[\u4e00-\u9fff、]{2,30})\s+)?(?P<name>[\u4e00-\u9fff]{2,4})")
+# Words that make a short line a title, not a person's name.
+TITLE_WORDS = re.compile(r"讲话|会议|报告|致辞|发言|工作|大会|意见|决定|通知|讲稿|范文|精选|稿|篇")
+
+
+def chinese_number(text: str) -> int | None:
+    """一 -> 1, 十二 -> 12, 二十 -> 20, 二〇二〇 -> 2020, ③ -> 3; None when it is not a numeral."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if len(text) == 1 and "①" <= text <= "⑳":
+        return ord(text) - ord("①") + 1
+    if "十" not in text and "百" not in text:  # digit by digit, as in years
+        value = 0
+        for char in text:
+            if char not in _DIGIT_VALUE:
+                return None
+            value = value * 10 + _DIGIT_VALUE[char]
+        return value if text else None
+    value, current = 0, 0
+    for char in text:
+        if char in _DIGIT_VALUE:
+            current = _DIGIT_VALUE[char]
+        elif char in _UNIT_VALUE:
+            value += (current or 1) * _UNIT_VALUE[char]
+            current = 0
+        else:
+            return None
+    return value + current
+
+
+_DIGIT_VALUE = {char: index for index, char in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_UNIT_VALUE = {"十": 10, "百": 100}
+
+# A line that starts the next speech of a page holding several: 篇一, 【篇二】, 第三篇.
+SPEECH_MARKER = re.compile(rf"[【\[]?(?:篇(?P<a>{_CN_NUMERAL})|第(?P<b>{_CN_NUMERAL})篇)[】\]]?[：:、\s]*(?P<rest>.*)")

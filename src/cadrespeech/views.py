@@ -1,0 +1,78 @@
+"""Plain-data views of pipeline records, for JSON output and people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .records import Edit, ProcessedPage, Speech
+
+
+def page_to_dict(page: ProcessedPage) -> dict[str, Any]:
+    """The ``cadrespeech clean --format json`` object."""
+    decoded = page.decoded
+    return {
+        "source": decoded.source,
+        "sha256": decoded.sha256,
+        "encoding": decoded.encoding,
+        "newlines": decoded.newlines,
+        "page_title": page.page_title,
+        "edits": [edit_to_dict(edit) for edit in page.cleaned.edits],
+        "speeches": [speech_to_dict(speech) for speech in page.speeches],
+    }
+
+
+def edit_to_dict(edit: Edit) -> dict[str, Any]:
+    return {"rule": edit.rule, "start": edit.start, "end": edit.end, "before": edit.before, "after": edit.after}
+
+
+def speech_to_dict(speech: Speech) -> dict[str, Any]:
+    return {
+        "index": speech.index,
+        "title": speech.title,
+        "subtitle": speech.subtitle,
+        "date": speech.date,
+        "speaker": speech.speaker,
+        "occasion": speech.occasion,
+        "opening": speech.opening,
+        "offset": speech.offset,
+        "text": speech.text,
+        "sections": [
+            {
+                "id": s.section_id,
+                "level": s.level,
+                "style": s.style,
+                "marker": s.marker,
+                "heading": s.heading,
+                "elided": s.elided,
+                "start": s.start,
+                "end": s.end,
+                "parent": s.parent,
+            }
+            for s in speech.sections
+        ],
+        "sentences": [
+            {
+                "text": s.text,
+                "start": s.start,
+                "end": s.end,
+                "section": s.section,
+                "paragraph": s.paragraph,
+                "part": s.part,
+                "is_heading": s.is_heading,
+                "tokens": [t.text for t in s.tokens],
+                "token_starts": [t.start for t in s.tokens],
+                "pos": [t.pos for t in s.tokens],
+            }
+            for s in speech.sentences
+        ],
+    }
+
+
+def explain_edits(raw: str, edits: tuple[Edit, ...]) -> list[str]:
+    """One line per edit: raw line number, rule, and what was removed or rewritten."""
+    lines = []
+    for edit in edits:
+        line_number = raw.count("\n", 0, edit.start) + 1
+        change = f"rewrote {edit.before!r} -> {edit.after!r}" if edit.after else f"removed {edit.before!r}"
+        lines.append(f"line {line_number:>4}  {edit.rule:<26} {change}")
+    return lines

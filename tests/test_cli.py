@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cadrespeech.cli import main
+
+from .conftest import SEED
+
+
+def run_cli(*args: str, env_cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CADRESPEECH_CACHE": str(env_cache)}
+    return subprocess.run([sys.executable, "-m", "cadrespeech", *args], capture_output=True, text=True, env=env)
+
+
+def test_clean_json_on_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SEED), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"source", "encoding", "page_title", "edits", "speeches"}
+    assert (out["source"], out["encoding"], out["page_title"]) == ("000_a2664c36943adc35.txt", "utf-8", "干部会议讲话")
+    assert set(out["edits"][0]) == {"rule", "start", "end", "before", "after"}
+    (speech,) = out["speeches"]
+    assert speech["title"] == "干部工作会议讲话"
+    assert [s["marker"] for s in speech["sections"] if s["level"] == 1] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert {"level", "marker", "heading", "elided", "start", "end", "parent"} <= set(speech["sections"][0])
+    sentence = speech["sentences"][0]
+    assert {"text", "start", "end", "section", "paragraph", "is_heading", "tokens", "pos"} <= set(sentence)
+    assert all(len(s["tokens"]) == len(s["pos"]) for s in speech["sentences"])
+    assert all(speech["text"][s["start"] : s["end"]] == s["text"] for s in speech["sentences"])
+
+
+def test_clean_text_prints_the_speech(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("今天召开领导干部会议，")
+    assert "公务员之家" not in out and "首页" not in out
+
+
+def test_explain_names_each_removal_with_its_rule_and_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SEED), "--explain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "line    1  breadcrumb                 removed '首页 > 文章中心 > 正文'" in lines
+    assert "line    5  repeated_title             removed '干部会议讲话'" in lines
+    assert "line   27  watermark_copyright        removed '公务员之家版权所有'" in lines
+
+
+@pytest.mark.parametrize(("content", "reason"), [(b"", "file is empty"), (b"\x00\x01\x02binary", "looks binary")])
+def test_bad_input_exits_2_with_one_line_on_stderr(tmp_path: Path, private_cache: Path, content: bytes, reason: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = run_cli("clean", str(bad), env_cache=private_cache)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert "bad.txt" in line and reason in line
+
+
+def test_missing_file_and_usage_errors(tmp_path: Path, private_cache: Path) -> None:
+    missing = run_cli("clean", str(tmp_path / "none.txt"), env_cache=private_cache)
+    assert missing.returncode == 2 and "none.txt: no such file" in missing.stderr
+    usage = run_cli("clean", "--format", "xml", str(SEED), env_cache=private_cache)
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    helped = run_cli("--help", env_cache=private_cache)
+    assert helped.returncode == 0 and "clean" in helped.stdout

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import pytest
+
+from cadrespeech.structure import structure_page
+from cadrespeech.structure_rules import HEADING_STYLES, HeadingStyle, chinese_number
+
+
+def only_speech(text: str):
+    page = structure_page(text)
+    assert len(page.speeches) == 1
+    speech, blocks = page.speeches[0]
+    from dataclasses import replace
+
+    from cadrespeech.sentences import split_blocks
+
+    return replace(speech, sentences=tuple(split_blocks(speech.text, blocks)))
+
+
+# --- the seed page -------------------------------------------------------------------
+
+
+def test_seed_titles(seed_page) -> None:
+    assert seed_page.page_title == "干部会议讲话"
+    assert [s.title for s in seed_page.speeches] == ["干部工作会议讲话"]
+
+
+def test_seed_has_six_level_one_sections_with_headings(seed_page) -> None:
+    speech = seed_page.speeches[0]
+    top = [s for s in speech.sections if s.level == 1]
+    assert [s.marker for s in top] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert top[0].heading == "大力强化发展意识，集中精力把经济建设搞上去。"
+    assert top[5].heading == "大力强化宗旨意识，进一步密切党群干群关系。"
+    assert [s.elided for s in top] == [True, False, False, False, False, False]
+
+
+def test_seed_section_six_holds_three_level_two_sections(seed_page) -> None:
+    speech = seed_page.speeches[0]
+    six = speech.sections[5]
+    children = [s for s in speech.sections if s.parent == six.section_id]
+    assert [(s.marker, s.level) for s in children] == [("（一）", 2), ("（二）", 2), ("（三）", 2)]
+    assert [s.heading for s in children] == [
+        "树立强烈的公仆意识，扎根于民。",
+        "搞好服务，造福于民。",
+        "要解决群众反映强烈的热点难点问题，取信于民。",
+    ]
+    assert len(speech.sections) == 9
+
+
+def test_seed_heading_line_is_split_into_heading_and_body(seed_page) -> None:
+    speech = seed_page.speeches[0]
+    quote = "“金杯银杯不如老百姓的口碑，金奖银奖不如老百姓的夸奖。”"
+    heading, body = [s for s in speech.sentences if s.paragraph == speech.sentences[-1].paragraph - 4][:2]
+    assert heading.is_heading and heading.text == "六、大力强化宗旨意识，进一步密切党群干群关系。"
+    assert not body.is_heading and body.text == quote
+    assert heading.section == body.section == 5
+
+
+def test_seed_preamble_and_closing(seed_page) -> None:
+    speech = seed_page.speeches[0]
+    preamble = [s for s in speech.sentences if s.part == "preamble"]
+    closing = [s for s in speech.sentences if s.part == "closing"]
+    assert {s.paragraph for s in preamble} == {0, 1}
+    assert preamble[0].text.startswith("今天召开领导干部会议，")
+    assert closing[0].text.startswith("同志们，今年已经过去三分之一的时间")
+    assert all(s.section is None for s in preamble + closing)
+    last_section = speech.sections[-1]
+    assert last_section.marker == "（三）"
+    assert speech.text[last_section.end - 4 : last_section.end] == "好局面。"
+    assert speech.text[last_section.end + 1 :].startswith("同志们，")
+
+
+def test_seed_section_offsets_point_at_their_markers(seed_page) -> None:
+    speech = seed_page.speeches[0]
+    for section in speech.sections:
+        assert speech.text[section.start :].startswith(section.marker + section.heading)
+        assert section.start < section.end <= len(speech.text)
+        if section.parent is not None:
+            parent = speech.sections[section.parent]
+            assert parent.start < section.start and section.end <= parent.end
+
+
+# --- structures the seed does not have -----------------------------------------------
+
+DEEP = """工作报告
+同志们：
+一、总体情况
+今年工作取得新进展。
+（一）经济运行平稳
+1.工业生产加快。规模以上工业增加值增长。
+（1）新开工项目十二个。
+①签约项目五个。
+②落地项目七个。
+（2）竣工项目八个。
+2.农业生产稳定。
+（二）社会事业进步
+二、明年安排
+1.抓好项目建设。这里跳过了（一）这一级。
+2.抓好民生保障。
+谢谢大家！"""
+
+
+def test_deeper_and_skipped_levels_nest_by_rank() -> None:
+    speech = only_speech(DEEP)
+    shape = [(s.marker, s.level, None if s.parent is None else speech.sections[s.parent].marker) for s in speech.sections]
+    assert shape == [
+        ("一、", 1, None),
+        ("（一）", 2, "一、"),
+        ("1.", 3, "（一）"),
+        ("（1）", 4, "1."),
+        ("①", 5, "（1）"),
+        ("②", 5, "（1）"),
+        ("（2）", 4, "1."),
+        ("2.", 3, "（一）"),
+        ("（二）", 2, "一、"),
+        ("二、", 1, None),
+        ("1.", 2, "二、"),  # skipped level: 1. directly under 二、
+        ("2.", 2, "二、"),
+    ]
+    assert speech.opening == "同志们："
+    assert speech.sentences[-1].part == "closing" and speech.sentences[-1].text == "谢谢大家！"
+
+
+def test_inline_enumerations_and_out_of_sequence_numbers_are_not_headings() -> None:
+    text = "讲话\n同志们：\n一是要提高认识，二是要狠抓落实。\n第一，要讲政治。\n3.这不是从一开始的编号。\n一、真正的标题\n正文。"
+    speech = only_speech(text)
+    assert [s.marker for s in speech.sections] == ["一、"]
+
+
+def test_several_speeches_on_one_page_are_split_with_their_titles() -> None:
+    text = (
+        "作风建设讲话稿（精选2篇）\n篇一：在全县作风建设大会上的讲话\n同志们：\n一、提高认识。\n二、狠抓落实。\n"
+        "篇二\n在局机关作风整顿会上的讲话\n同志们：\n一、统一思想。\n谢谢大家！"
+    )
+    page = structure_page(text)
+    assert page.page_title == "作风建设讲话稿（精选2篇）"
+    speeches = [speech for speech, _ in page.speeches]
+    assert [s.title for s in speeches] == ["在全县作风建设大会上的讲话", "在局机关作风整顿会上的讲话"]
+    assert [[x.marker for x in s.sections] for s in speeches] == [["一、", "二、"], ["一、"]]
+    assert [s.index for s in speeches] == [0, 1]
+    assert [s.occasion for s in speeches] == ["全县作风建设大会", "局机关作风整顿会"]
+
+
+def test_head_metadata_subtitle_speaker_and_date() -> None:
+    text = "压实责任 守牢底线\n——在全县安全生产工作会议上的讲话\n县委书记\u3000王建国\n（二〇二一年三月十五日）\n同志们：\n今天开会。"
+    speech = only_speech(text)
+    assert speech.title == "压实责任 守牢底线"
+    assert speech.subtitle == "在全县安全生产工作会议上的讲话"
+    assert (speech.speaker, speech.date, speech.occasion) == ("王建国", "2021-03-15", "全县安全生产工作会议")
+    assert speech.text.startswith("同志们：")
+
+
+@pytest.mark.parametrize("style", HEADING_STYLES, ids=lambda s: s.name)
+def test_heading_style_table(style: HeadingStyle) -> None:
+    for example in style.examples:
+        assert style.pattern.match(example), example
+    for text in style.keeps:
+        match = style.pattern.match(text)
+        assert match is None or chinese_number(match.group("number")) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("一", 1), ("十", 10), ("十二", 12), ("二十三", 23), ("一百零五", 105), ("二〇二一", 2021), ("③", 3), ("略", None)]
+)
+def test_chinese_numbers(text: str, value: int | None) -> None:
+    assert chinese_number(text) == value

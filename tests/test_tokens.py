@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+def test_tokens_and_tags_belong_together(seed_page) -> None:
+    for sentence in seed_page.speeches[0].sentences:
+        assert sentence.tokens, sentence.text
+        for token in sentence.tokens:
+            assert sentence.text[token.start : token.start + len(token.text)] == token.text
+            assert token.pos and not token.text.isspace()
+
+
+def test_known_words_take_their_dictionary_tags(segmenter) -> None:
+    tokens = segmenter.tokenize("今天召开领导干部会议。")
+    assert [(t.text, t.pos) for t in tokens] == [("今天", "t"), ("召开", "v"), ("领导", "n"), ("干部", "n"), ("会议", "n"), ("。", "x")]
+
+
+def test_unknown_words_and_non_chinese_runs_get_tags(segmenter) -> None:
+    tags = {t.text: t.pos for t in segmenter.tokenize("全心全益 GDP 3.5")}
+    assert tags["GDP"] == "eng" and tags["3.5"] == "m"
+    assert all(tags.values())
+
+
+def test_the_private_tokenizer_leaves_jiebas_global_one_alone(segmenter, private_cache: Path) -> None:
+    import jieba
+
+    segmenter.tokenize("干部队伍")
+    assert not jieba.dt.initialized
+    caches = list((private_cache / "jieba").glob("*.cache"))
+    assert [c.name for c in caches] == [f"jieba-{segmenter.dictionary_sha256[:16]}.cache"]
+    assert not (Path(tempfile.gettempdir()) / caches[0].name).exists()
+
+
+SCRIPT = """
+import json, sys
+from cadrespeech.tokens import Segmenter
+s = Segmenter()
+texts = json.loads(sys.argv[1])
+if sys.argv[2] == "reverse":
+    texts = texts[::-1]
+out = {t: [(k.text, k.pos) for k in s.tokenize(t)] for t in texts}
+print(json.dumps(out, ensure_ascii=False, sort_keys=True))
+"""
+
+
+def test_same_tokens_in_any_process_and_order(private_cache: Path) -> None:
+    texts = ["各级领导干部要坚持以民为本。", "全心全益为人民服务，判党行为要严肃处理。", "早日实现小康目标是全市广大群众的迫切愿望。"]
+    env = {**os.environ, "CADRESPEECH_CACHE": str(private_cache), "PYTHONHASHSEED": "random"}
+    outputs = {
+        subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(texts), order], capture_output=True, text=True, check=True, env=env).stdout
+        for order in ("forward", "reverse", "forward")
+    }
+    assert len(outputs) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("干部队伍建设会议，。 abc12.\u3000")), max_size=40))
+def test_tokens_cover_all_non_space_text(segmenter, text: str) -> None:
+    tokens = segmenter.tokenize(text)
+    assert "".join(t.text for t in tokens) == "".join(ch for ch in text if not ch.isspace())
+    assert all(text[t.start : t.start + len(t.text)] == t.text for t in tokens)
