@@ -13,10 +13,12 @@ FIXTURE_PAGES = ROOT / "tests" / "fixtures" / "pages"
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Keep the tests' jieba cache out of the user's cache folder."""
+    """Keep the tests' jieba and datasets caches out of the user's folders, and offline."""
     folder = tmp_path_factory.mktemp("cadrespeech-cache")
     mp = pytest.MonkeyPatch()
     mp.setenv("CADRESPEECH_CACHE", str(folder))
+    mp.setenv("HF_DATASETS_CACHE", str(folder / "hf-datasets"))
+    mp.setenv("HF_HUB_OFFLINE", "1")
     yield folder
     mp.undo()
 
@@ -39,3 +41,31 @@ def seed_page(segmenter):
 @pytest.fixture(scope="session")
 def fixture_annotations() -> dict:
     return json.loads((FIXTURE_PAGES / "annotations.json").read_text(encoding="utf-8"))
+
+
+CARD = ROOT / "DATASET_CARD.md"
+CITATION = ROOT / "CITATION.cff"
+
+
+def make_raw_folder(folder: Path) -> Path:
+    """The seed, the fixture pages, a binary page and a byte-identical copy of the seed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    sites = folder / "sites"
+    sites.mkdir(exist_ok=True)
+    for page in FIXTURE_PAGES.glob("*.txt"):
+        (sites / page.name).write_bytes(page.read_bytes())
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02 not text")
+    (sites / "seed_copy.txt").write_bytes(SEED.read_bytes())
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
+    from cadrespeech.release import build_release
+
+    root = tmp_path_factory.mktemp("release-build")
+    raw = make_raw_folder(root / "raw")
+    result = build_release("0.1.0", raw, root / "releases", CARD, CITATION, progress=False)
+    assert result.status == "created"
+    return result.path

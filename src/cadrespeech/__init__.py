@@ -30,7 +30,18 @@ __all__ = [
     "__version__",
     "clean_text",
     "decode_page",
+    "load",
     "process_page",
     "read_page",
+    "releases",
     "replay",
 ]
+
+
+def __getattr__(name: str):
+    # ``datasets`` takes a second to import; only the loader needs it.
+    if name in ("load", "releases"):
+        from . import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module 'cadrespeech' has no attribute {name!r}")

@@ -113,6 +113,7 @@ def looks_like_body(line: str) -> bool:
 
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_HALF_WIDTH_RUN = re.compile(r"[,;:?!]+")
 _PAIRED_PARENS = re.compile(r"\(([^()\n]{0,80})\)")
 
 
@@ -124,18 +125,17 @@ def _punctuation_width(text: str) -> Iterator[Change]:
         return any(start <= index < end for start, end in protected)
 
     changes: list[Change] = []
-    for index, char in enumerate(text):
-        full = _HALF_TO_FULL.get(char)
-        if full is None:
-            continue
-        before = text[index - 1] if index else ""
-        after = text[index + 1] if index + 1 < len(text) else ""
+    # A run such as ?! or ,, is judged as a whole by what stands around it.
+    for run in _HALF_WIDTH_RUN.finditer(text):
+        before = text[run.start() - 1] if run.start() else ""
+        after = text[run.end()] if run.end() < len(text) else ""
         if not (is_chinese(before) or is_chinese(after)):
             continue
         if before.isdigit() and after.isdigit():
             continue
-        if not in_url(index):
-            changes.append(Change("punctuation_width", index, index + 1, full))
+        for index in range(run.start(), run.end()):
+            if not in_url(index):
+                changes.append(Change("punctuation_width", index, index + 1, _HALF_TO_FULL[text[index]]))
     for match in _PAIRED_PARENS.finditer(text):
         open_at, close_at = match.start(), match.end() - 1
         before = text[open_at - 1] if open_at else ""

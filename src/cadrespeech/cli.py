@@ -14,13 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import CadrespeechError
-from .ingest import read_page
+from .citation import bibtex, load_cff
+from .clean import CleanConfig
+from .errors import CadrespeechError, ReleaseExists
+from .ingest import read_page, sha256_hex
 from .pipeline import process_page
 from .tokens import Segmenter
 from .views import explain_edits, page_to_dict
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_EXISTS = 0, 1, 2, 3
+EXIT_CODES = "exit codes: 0 success, 1 problems found (verify), 2 bad input or usage, 3 release exists and differs"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
+    except ReleaseExists as error:
+        print(f"cadrespeech: error: {error}", file=sys.stderr)
+        return EXIT_EXISTS
     except CadrespeechError as error:
         print(f"cadrespeech: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -36,7 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cadrespeech", description="Build and use the cadrespeech corpus of Chinese cadre speeches.")
+    parser = argparse.ArgumentParser(
+        prog="cadrespeech", description="Build and use the cadrespeech corpus of Chinese cadre speeches.", epilog=EXIT_CODES
+    )
     parser.add_argument("--version", action="version", version=f"cadrespeech {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
@@ -47,6 +55,33 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--format", choices=("text", "json"), default="text", help="text: the clean speech text; json: everything")
     clean.add_argument("--explain", action="store_true", help="list every removal and rewrite: rule, raw line, text")
     clean.set_defaults(run=_run_clean)
+
+    build = commands.add_parser(
+        "build", help="build a versioned release from raw pages", description="Build a versioned release.", epilog=EXIT_CODES
+    )
+    build.add_argument("--version", required=True, dest="release_version", help="the release version, X.Y.Z")
+    build.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="folder of raw pages (default: corpus/raw)")
+    build.add_argument("--out", type=Path, default=None, help="releases folder (default: $CADRESPEECH_RELEASES or corpus/releases)")
+    build.add_argument("--card", type=Path, default=Path("DATASET_CARD.md"), help="the card's prose (default: DATASET_CARD.md)")
+    build.add_argument("--citation", type=Path, default=Path("CITATION.cff"), help="the citation file (default: CITATION.cff)")
+    build.add_argument("--skip-rule", action="append", default=[], metavar="RULE", help="a cleaning rule to switch off (repeatable)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(run=_run_build)
+
+    verify = commands.add_parser("verify", help="check a release: checksums, rows, IDs, offsets, section tree", epilog=EXIT_CODES)
+    verify.add_argument("release", nargs="?", default="latest", help="a version, 'latest' (default) or a release folder")
+    verify.add_argument("--releases", type=Path, default=None, help="releases folder")
+    verify.set_defaults(run=_run_verify)
+
+    cite = commands.add_parser("cite", help="print a citation for a release")
+    cite.add_argument("--format", choices=("bibtex", "cff"), default="bibtex")
+    cite.add_argument("--version", dest="release", default="latest", help="a version, 'latest' (default) or a release folder")
+    cite.add_argument("--releases", type=Path, default=None, help="releases folder")
+    cite.set_defaults(run=_run_cite)
+
+    listing = commands.add_parser("releases", help="list the releases, oldest first")
+    listing.add_argument("--releases", type=Path, default=None, help="releases folder")
+    listing.set_defaults(run=_run_releases)
     return parser
 
 
@@ -65,6 +100,74 @@ def _run_clean(args: argparse.Namespace) -> int:
         print()
     else:
         print("\n\n".join(speech.text for speech in page.speeches))
+    return EXIT_OK
+
+
+
+# The release commands import their modules when run: they pull in ``datasets``,
+# which takes a second to import and which ``clean`` does not need.
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from .loader import releases_dir
+    from .release import build_release
+
+    out = releases_dir(args.out)
+    result = build_release(
+        args.release_version,
+        raw_dir=args.raw,
+        out_dir=out,
+        card_path=args.card,
+        citation_path=args.citation,
+        config=CleanConfig(skip=frozenset(args.skip_rule)),
+        progress=False if args.quiet else None,
+    )
+    for report in result.pages:
+        if report.status != "ok":
+            print(
+                f"cadrespeech: {report.status}: {report.source}: {report.stage or ''} {report.reason}".replace("  ", " "), file=sys.stderr
+            )
+    ok = sum(r.status == "ok" for r in result.pages)
+    documents = sum(r.documents for r in result.pages)
+    state = "built" if result.status == "created" else "unchanged (identical rebuild of)"
+    print(f"cadrespeech: {state} {result.path.name}: {documents} documents from {ok} of {len(result.pages)} pages", file=sys.stderr)
+    print(result.path)
+    return EXIT_OK
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from .loader import release_path
+    from .verify import verify_release
+
+    path = release_path(args.release, args.releases)
+    problems = verify_release(path)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"cadrespeech: {path}: {len(problems)} problem(s)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"cadrespeech: {path}: OK", file=sys.stderr)
+    return EXIT_OK
+
+
+def _run_cite(args: argparse.Namespace) -> int:
+    from .loader import release_path
+
+    path = release_path(args.release, args.releases)
+    cff = path / "CITATION.cff"
+    if args.format == "cff":
+        sys.stdout.write(cff.read_text(encoding="utf-8"))
+    else:
+        manifest_sha = sha256_hex((path / "manifest.json").read_bytes())
+        print(bibtex(load_cff(cff), manifest_sha))
+    return EXIT_OK
+
+
+def _run_releases(args: argparse.Namespace) -> int:
+    from .loader import releases
+
+    for version in releases(args.releases):
+        print(version)
     return EXIT_OK
 
 

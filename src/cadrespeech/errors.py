@@ -19,3 +19,7 @@ class PageError(CadrespeechError):
 
 class ReleaseError(CadrespeechError):
     """A release that cannot be written, found or trusted."""
+
+
+class ReleaseExists(ReleaseError):
+    """A build of a version that exists with different bytes: releases are immutable."""

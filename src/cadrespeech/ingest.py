@@ -30,7 +30,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# C0 controls other than tab, LF, CR, form feed: text files hardly ever hold them.
+# C0 controls other than tab, LF, VT, FF, CR and ESC (terminal colour codes): text
+# files hardly ever hold them, binary files nearly always do.
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -119,7 +120,7 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
     raise PageError(
         source,
         "ingest",
-        f"cannot decode: not UTF-8 (invalid byte at {first_bad}), UTF-16 with a byte-order mark, or GBK/GB18030 Chinese text",
+        f"cannot decode: not UTF-8 (invalid byte at {first_bad}), UTF-16/32 with a byte-order mark, or GBK/GB18030 Chinese text",
     )
 
 

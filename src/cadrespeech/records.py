@@ -58,8 +58,8 @@ class Cleaned:
 class Section:
     """A numbered section; offsets are into its speech's ``text``.
 
-    ``start`` is where the heading marker begins, ``end`` where the next section of the
-    same or a higher level (or the closing) begins.
+    ``start`` is where the heading marker begins, ``end`` where its last paragraph (or
+    its last descendant's) ends, before the newline.
     """
 
     section_id: int  # 0-based, in reading order within the speech

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import Edit, ProcessedPage, Speech
+from .records import Edit, ProcessedPage, Sentence, Speech
 
 
 def page_to_dict(page: ProcessedPage) -> dict[str, Any]:
@@ -25,15 +25,22 @@ def edit_to_dict(edit: Edit) -> dict[str, Any]:
     return {"rule": edit.rule, "start": edit.start, "end": edit.end, "before": edit.before, "after": edit.after}
 
 
-def speech_to_dict(speech: Speech) -> dict[str, Any]:
+def speech_metadata(speech: Speech) -> dict[str, Any]:
+    """What the head and opening of a speech say, shared by the JSON view and the release rows."""
     return {
-        "index": speech.index,
         "title": speech.title,
         "subtitle": speech.subtitle,
         "date": speech.date,
         "speaker": speech.speaker,
         "occasion": speech.occasion,
         "opening": speech.opening,
+    }
+
+
+def speech_to_dict(speech: Speech) -> dict[str, Any]:
+    return {
+        "index": speech.index,
+        **speech_metadata(speech),
         "offset": speech.offset,
         "text": speech.text,
         "sections": [
@@ -50,21 +57,22 @@ def speech_to_dict(speech: Speech) -> dict[str, Any]:
             }
             for s in speech.sections
         ],
-        "sentences": [
-            {
-                "text": s.text,
-                "start": s.start,
-                "end": s.end,
-                "section": s.section,
-                "paragraph": s.paragraph,
-                "part": s.part,
-                "is_heading": s.is_heading,
-                "tokens": [t.text for t in s.tokens],
-                "token_starts": [t.start for t in s.tokens],
-                "pos": [t.pos for t in s.tokens],
-            }
-            for s in speech.sentences
-        ],
+        "sentences": [{**sentence_fields(s), "section": s.section} for s in speech.sentences],
+    }
+
+
+def sentence_fields(sentence: Sentence) -> dict[str, Any]:
+    """A sentence's own fields, shared by the JSON view and the release rows."""
+    return {
+        "text": sentence.text,
+        "start": sentence.start,
+        "end": sentence.end,
+        "paragraph": sentence.paragraph,
+        "part": sentence.part,
+        "is_heading": sentence.is_heading,
+        "tokens": [t.text for t in sentence.tokens],
+        "token_starts": [t.start for t in sentence.tokens],
+        "pos": [t.pos for t in sentence.tokens],
     }
 
 

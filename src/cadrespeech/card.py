@@ -1,0 +1,98 @@
+"""Render a release's dataset card: Hugging Face YAML, our prose, this release's figures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .schema import CONFIGS, DEFAULT_CONFIG, data_file
+
+if TYPE_CHECKING:
+    from .release import PageReport
+
+
+def _size_category(documents: int) -> str:
+    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if documents < limit:
+            return name
+    return "n>1M"
+
+
+def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """The YAML header that ``datasets`` and the Hub read: configs, features, licence.
+
+    ``splits`` maps each config to its rows and in-memory Arrow bytes.
+    """
+    return {
+        "pretty_name": f"cadrespeech {version}",
+        "language": ["zh"],
+        "license": "other",
+        "license_name": "mixed",
+        "license_details": "Toolkit and annotations MIT; speech texts remain their owners' (see Licensing).",
+        "size_categories": [_size_category(documents)],
+        "task_categories": ["text-classification", "token-classification"],
+        "tags": ["political-science", "chinese", "speeches", "government"],
+        "configs": [
+            {
+                "config_name": name,
+                "data_files": [{"split": "train", "path": data_file(name)}],
+                **({"default": True} if name == DEFAULT_CONFIG else {}),
+            }
+            for name in CONFIGS
+        ],
+        # Features._to_yaml_list is how datasets itself writes card features; a test
+        # reads them back and compares with our schema.
+        "dataset_info": [
+            {
+                "config_name": name,
+                "features": features._to_yaml_list(),
+                "splits": [{"name": "train", "num_bytes": splits[name][1], "num_examples": splits[name][0]}],
+            }
+            for name, features in CONFIGS.items()
+        ],
+    }
+
+
+def render_card(
+    version: str, statistics: dict[str, Any], splits: dict[str, tuple[int, int]], reports: tuple[PageReport, ...], prose: str
+) -> str:
+    metadata = card_metadata(version, statistics["documents"], splits)
+    header = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{header}---\n\n{prose.strip()}\n\n{_release_section(version, statistics, reports)}"
+
+
+def _release_section(version: str, statistics: dict[str, Any], reports: tuple[PageReport, ...]) -> str:
+    lines = [
+        f"## This release: v{version}",
+        "",
+        "| | count |",
+        "|---|---:|",
+        f"| raw pages | {statistics['pages']} |",
+        f"| pages processed | {statistics['pages_ok']} |",
+        f"| pages that failed | {statistics['pages_failed']} |",
+        f"| pages skipped as byte-identical duplicates | {statistics['pages_duplicate']} |",
+        f"| documents (speeches) | {statistics['documents']} |",
+        f"| sections | {statistics['sections']} |",
+        f"| sentences | {statistics['sentences']} |",
+        f"| tokens | {statistics['tokens']} |",
+        f"| characters of speech text | {statistics['characters']} |",
+        f"| edits in the removals ledger | {statistics['removals']} |",
+        "",
+        "### Removals per rule",
+        "",
+        "| rule | edits | raw characters |",
+        "|---|---:|---:|",
+    ]
+    for rule, counts in statistics["removals_per_rule"].items():
+        lines.append(f"| `{rule}` | {counts['edits']} | {counts['raw_chars']} |")
+    lines += ["", "### Pages that failed", ""]
+    failed = [r for r in reports if r.status != "ok"]
+    if not failed:
+        lines.append("None.")
+    else:
+        lines += ["| file | status | stage | reason |", "|---|---|---|---|"]
+        for report in failed:
+            reason = (report.reason or "").replace("|", "\\|")
+            lines.append(f"| `{report.source}` | {report.status} | {report.stage or ''} | {reason} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,100 @@
+"""Turn a processed page into table rows, with IDs that depend only on content.
+
+``page_id`` is the first 16 hex digits of the raw page's sha256; a speech's
+``doc_id`` adds its position on the page; sections and sentences add their position
+in the speech. Adding, removing or renaming other pages never changes an ID.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .records import ProcessedPage
+from .views import sentence_fields, speech_metadata
+
+Row = dict[str, Any]
+
+
+def page_id(raw_sha256: str) -> str:
+    return raw_sha256[:16]
+
+
+def doc_id(page: str, speech_index: int) -> str:
+    return f"{page}-{speech_index:02d}"
+
+
+def section_id(document: str, index: int) -> str:
+    return f"{document}-s{index:03d}"
+
+
+def sentence_id(document: str, index: int) -> str:
+    return f"{document}-{index:05d}"
+
+
+def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
+    """Rows for every config from one page."""
+    decoded = page.decoded
+    pid = page_id(decoded.sha256)
+    rows: dict[str, list[Row]] = {"documents": [], "sections": [], "sentences": [], "removals": []}
+    for speech in page.speeches:
+        did = doc_id(pid, speech.index)
+        rows["documents"].append(
+            {
+                "doc_id": did,
+                "page_id": pid,
+                "source_file": decoded.source,
+                "speech_index": speech.index,
+                "page_title": page.page_title,
+                **speech_metadata(speech),
+                "text": speech.text,
+                "text_offset": speech.offset,
+                "n_chars": len(speech.text),
+                "n_paragraphs": len({s.paragraph for s in speech.sentences}),
+                "n_sections": len(speech.sections),
+                "n_sentences": len(speech.sentences),
+                "n_tokens": sum(len(s.tokens) for s in speech.sentences),
+                "elided": speech.elided,
+                "raw_sha256": decoded.sha256,
+                "encoding": decoded.encoding,
+                "newlines": decoded.newlines,
+                "had_bom": decoded.had_bom,
+            }
+        )
+        for section in speech.sections:
+            rows["sections"].append(
+                {
+                    "doc_id": did,
+                    "section_id": section_id(did, section.section_id),
+                    "parent_id": None if section.parent is None else section_id(did, section.parent),
+                    "level": section.level,
+                    "style": section.style,
+                    "marker": section.marker,
+                    "heading": section.heading,
+                    "start": section.start,
+                    "end": section.end,
+                    "elided": section.elided,
+                }
+            )
+        for index, sentence in enumerate(speech.sentences):
+            rows["sentences"].append(
+                {
+                    "doc_id": did,
+                    "sentence_id": sentence_id(did, index),
+                    "section_id": None if sentence.section is None else section_id(did, sentence.section),
+                    **sentence_fields(sentence),
+                }
+            )
+    for index, edit in enumerate(page.cleaned.edits):
+        rows["removals"].append(
+            {
+                "page_id": pid,
+                "source_file": decoded.source,
+                "edit_index": index,
+                "rule": edit.rule,
+                "raw_start": edit.start,
+                "raw_end": edit.end,
+                "text": edit.before,
+                "replacement": edit.after,
+            }
+        )
+    return rows

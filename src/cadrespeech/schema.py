@@ -1,0 +1,122 @@
+"""Every table of a release: its ``datasets`` features and the Arrow schema derived from them.
+
+The Arrow schemas carry the ``datasets`` features in their metadata, so
+``datasets.load_dataset`` gets exact types (``tokens`` as a list of strings, nullable
+strings for missing metadata) without our package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pyarrow as pa
+from datasets import Features, List, Value
+
+STRING, BOOL, INT32 = Value("string"), Value("bool"), Value("int32")
+
+DOCUMENTS = Features(
+    {
+        "doc_id": STRING,
+        "page_id": STRING,
+        "source_file": STRING,
+        "speech_index": INT32,
+        "page_title": STRING,
+        "title": STRING,
+        "subtitle": STRING,
+        "date": STRING,
+        "speaker": STRING,
+        "occasion": STRING,
+        "opening": STRING,
+        "text": STRING,
+        "text_offset": INT32,
+        "n_chars": INT32,
+        "n_paragraphs": INT32,
+        "n_sections": INT32,
+        "n_sentences": INT32,
+        "n_tokens": INT32,
+        "elided": BOOL,
+        "raw_sha256": STRING,
+        "encoding": STRING,
+        "newlines": STRING,
+        "had_bom": BOOL,
+    }
+)
+
+SECTIONS = Features(
+    {
+        "doc_id": STRING,
+        "section_id": STRING,
+        "parent_id": STRING,
+        "level": INT32,
+        "style": STRING,
+        "marker": STRING,
+        "heading": STRING,
+        "start": INT32,
+        "end": INT32,
+        "elided": BOOL,
+    }
+)
+
+SENTENCES = Features(
+    {
+        "doc_id": STRING,
+        "sentence_id": STRING,
+        "section_id": STRING,
+        "paragraph": INT32,
+        "part": STRING,
+        "is_heading": BOOL,
+        "text": STRING,
+        "start": INT32,
+        "end": INT32,
+        "tokens": List(STRING),
+        "token_starts": List(INT32),
+        "pos": List(STRING),
+    }
+)
+
+REMOVALS = Features(
+    {
+        "page_id": STRING,
+        "source_file": STRING,
+        "edit_index": INT32,
+        "rule": STRING,
+        "raw_start": INT32,
+        "raw_end": INT32,
+        "text": STRING,
+        "replacement": STRING,
+    }
+)
+
+# Config name -> features, in the order the card lists them; "documents" is the default.
+CONFIGS: dict[str, Features] = {
+    "documents": DOCUMENTS,
+    "sections": SECTIONS,
+    "sentences": SENTENCES,
+    "removals": REMOVALS,
+}
+DEFAULT_CONFIG = "documents"
+# The rows of each config are sorted by these columns.
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id",),
+    "sections": ("doc_id", "start", "level"),
+    "sentences": ("doc_id", "start"),
+    "removals": ("page_id", "edit_index"),
+}
+# Columns whose values are unique within the config.
+UNIQUE_KEYS: dict[str, str] = {"documents": "doc_id", "sections": "section_id", "sentences": "sentence_id"}
+
+
+def arrow_schema(config: str) -> pa.Schema:
+    return CONFIGS[config].arrow_schema
+
+
+def schema_fingerprint(features: Features) -> str:
+    """sha256 of a config's features: it changes exactly when the columns or types do."""
+    canonical = json.dumps(features.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def data_file(config: str) -> str:
+    """Where a config's rows lie inside a release folder (the Hub's file naming)."""
+    return f"{config}/train-00000-of-00001.parquet"

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cadrespeech
+from cadrespeech.errors import ReleaseError
+from cadrespeech.schema import data_file
+
+from .conftest import ROOT
+
+PLAIN = """
+import json, sys
+import datasets
+path = sys.argv[1]
+ds = datasets.load_dataset(path, "sentences", split="train")
+streamed = list(datasets.load_dataset(path, "sentences", split="train", streaming=True))  # read to the end
+default = datasets.load_dataset(path, split="train")
+print(json.dumps({
+    "rows": len(ds),
+    "streamed": len(streamed),
+    "tokens_type": str(ds.features["tokens"]),
+    "first_tokens": ds[0]["tokens"],
+    "default_columns": default.column_names,
+    "imported_cadrespeech": "cadrespeech" in sys.modules,
+}, ensure_ascii=False))
+"""
+
+
+def plain_load(release: Path, cache: Path) -> dict:
+    env = {**os.environ, "HF_DATASETS_CACHE": str(cache / "plain-hf"), "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run([sys.executable, "-c", PLAIN, str(release)], capture_output=True, text=True, env=env, cwd="/")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_plain_datasets_loads_a_release_without_our_package(built_release: Path, private_cache: Path) -> None:
+    out = plain_load(built_release, private_cache)
+    assert out["imported_cadrespeech"] is False
+    assert out["rows"] == out["streamed"] > 0
+    assert out["tokens_type"] == "List(Value('string'))"
+    assert all(isinstance(t, str) for t in out["first_tokens"])
+    assert out["default_columns"][0] == "doc_id" and "text" in out["default_columns"]
+
+
+def test_committed_release_verifies_and_loads_without_our_package(private_cache: Path) -> None:
+    from cadrespeech.verify import verify_release
+
+    committed = ROOT / "corpus" / "releases" / "v0.1.0"
+    assert verify_release(committed) == []
+    out = plain_load(committed, private_cache)
+    assert out["rows"] > 50 and out["imported_cadrespeech"] is False
+
+
+def test_load_returns_datasets_and_lists_releases(built_release: Path) -> None:
+    folder = built_release.parent
+    assert cadrespeech.releases(folder) == ["0.1.0"]
+    documents = cadrespeech.load(releases_folder=folder)
+    assert documents.num_rows == 8 and documents.features["n_tokens"].dtype == "int32"
+    sentences = cadrespeech.load("sentences", version="v0.1.0", releases_folder=folder)
+    assert sentences.features["tokens"].feature.dtype == "string"
+    streamed = list(cadrespeech.load("sections", version=str(built_release), streaming=True))
+    assert len(streamed) == json.loads((built_release / "manifest.json").read_text())["configs"]["sections"]["rows"]
+
+
+def test_load_names_the_file_that_does_not_match(built_release: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(built_release, tmp_path / "releases" / "v0.1.0")
+    target = copy / data_file("sentences")
+    target.write_bytes(target.read_bytes() + b"\0")
+    with pytest.raises(ReleaseError, match=r"sentences/train-00000-of-00001\.parquet: sha256 does not match"):
+        cadrespeech.load("sentences", releases_folder=tmp_path / "releases")
+
+
+def test_load_errors_are_clear(tmp_path: Path, built_release: Path) -> None:
+    with pytest.raises(ReleaseError, match="no releases in"):
+        cadrespeech.load(releases_folder=tmp_path)
+    with pytest.raises(ReleaseError, match=r"no release 9\.9\.9"):
+        cadrespeech.load(version="9.9.9", releases_folder=built_release.parent)
+    with pytest.raises(ReleaseError, match="unknown config"):
+        cadrespeech.load("paragraphs", releases_folder=built_release.parent)

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from cadrespeech.errors import ReleaseError, ReleaseExists
+from cadrespeech.ingest import sha256_hex
+from cadrespeech.release import build_release
+from cadrespeech.schema import CONFIGS, arrow_schema, data_file
+
+from .conftest import CARD, CITATION, SEED, make_raw_folder
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_release_layout_and_manifest(built_release: Path) -> None:
+    manifest = json.loads((built_release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == "0.1.0"
+    for name in CONFIGS:
+        entry = manifest["files"][data_file(name)]
+        data = (built_release / data_file(name)).read_bytes()
+        assert entry["sha256"] == sha256_hex(data) and entry["bytes"] == len(data)
+        assert entry["rows"] == pq.read_metadata(built_release / data_file(name)).num_rows == manifest["configs"][name]["rows"]
+        assert pq.read_schema(built_release / data_file(name)).equals(arrow_schema(name))
+    build = manifest["build"]
+    assert {"cadrespeech", "jieba", "jieba_dictionary_sha256", "pyarrow", "python", "options"} <= set(build)
+    inputs = {r["source"]: r for r in manifest["raw_inputs"]}
+    assert inputs[SEED.name]["sha256"] == sha256_hex(SEED.read_bytes()) and inputs[SEED.name]["status"] == "ok"
+    assert inputs["broken.txt"]["status"] == "error" and "binary" in inputs["broken.txt"]["reason"]
+    assert inputs["sites/seed_copy.txt"]["status"] == "duplicate"
+    assert [e["source"] for e in manifest["page_errors"]] == ["broken.txt"]
+    assert manifest["statistics"]["documents"] == 8
+
+
+def test_card_has_hub_metadata_features_and_statistics(built_release: Path) -> None:
+    from datasets import Features
+
+    card = (built_release / "README.md").read_text(encoding="utf-8")
+    _, header, prose = card.split("---\n", 2)
+    meta = yaml.safe_load(header)
+    assert meta["language"] == ["zh"] and meta["license"] and meta["pretty_name"]
+    assert meta["size_categories"] == ["n<1K"] and meta["task_categories"]
+    configs = {c["config_name"]: c for c in meta["configs"]}
+    assert list(configs) == list(CONFIGS) and configs["documents"]["default"] is True
+    for info in meta["dataset_info"]:
+        assert Features._from_yaml_list(info["features"]) == CONFIGS[info["config_name"]]
+    assert "## This release: v0.1.0" in prose
+    assert "| `broken.txt` | error | ingest |" in prose
+    assert "| `watermark_copyright` |" in prose
+
+
+def test_rebuild_into_another_folder_is_byte_identical(built_release: Path, tmp_path: Path) -> None:
+    raw = make_raw_folder(tmp_path / "raw")
+    again = build_release("0.1.0", raw, tmp_path / "releases", CARD, CITATION, progress=False)
+    assert tree_bytes(again.path) == tree_bytes(built_release)
+
+
+def test_existing_version_is_immutable(built_release: Path, tmp_path: Path) -> None:
+    out = tmp_path / "releases"
+    shutil.copytree(built_release, out / "v0.1.0")
+    before = tree_bytes(out / "v0.1.0")
+    raw = make_raw_folder(tmp_path / "raw")
+    assert build_release("0.1.0", raw, out, CARD, CITATION, progress=False).status == "identical"
+    (raw / "sites" / "tpl_deep_levels.txt").unlink()
+    with pytest.raises(ReleaseExists, match="already exists"):
+        build_release("0.1.0", raw, out, CARD, CITATION, progress=False)
+    assert tree_bytes(out / "v0.1.0") == before
+    assert sorted(p.name for p in out.iterdir()) == ["v0.1.0"]  # no temporary left
+
+
+def test_cli_refuses_a_changed_rebuild_with_exit_code_3(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
+    out = tmp_path / "releases"
+    shutil.copytree(built_release, out / "v0.1.0")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw)
+    result = subprocess.run(
+        [sys.executable, "-m", "cadrespeech", "build", "--version", "0.1.0", "--raw", str(raw), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=Path(CARD).parent,
+        env={**os.environ, "CADRESPEECH_CACHE": str(private_cache)},
+    )
+    assert result.returncode == 3
+    assert "already exists" in result.stderr and "new version" in result.stderr
+
+
+def test_ids_depend_on_content_not_on_the_other_pages(built_release: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    (raw / "sites").mkdir(parents=True)
+    shutil.copy(built_release.parent.parent / "raw" / "sites" / "tpl_deep_levels.txt", raw / "sites")
+    alone = build_release("0.1.0", raw, tmp_path / "releases", CARD, CITATION, progress=False)
+    small = pq.read_table(alone.path / data_file("sentences")).to_pylist()
+    full = {row["sentence_id"]: row for row in pq.read_table(built_release / data_file("sentences")).to_pylist()}
+    assert small and all(full[row["sentence_id"]] == row for row in small)
+
+
+def test_bad_version_and_missing_card_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ReleaseError, match=r"must look like 1\.2\.3"):
+        build_release("one", tmp_path, tmp_path / "out", CARD, CITATION)
+    with pytest.raises(ReleaseError, match="not found"):
+        build_release("0.1.0", tmp_path, tmp_path / "out", tmp_path / "NO_CARD.md", CITATION)
+
+
+def test_a_killed_build_leaves_no_partial_release(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
+    out = tmp_path / "releases"
+    shutil.copytree(built_release, out / "v0.1.0")
+    before = tree_bytes(out / "v0.1.0")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for number in range(150):  # distinct pages, so that the build takes a while
+        (raw / f"page_{number:03d}.txt").write_text(f"{text}\n第{number}页。", encoding="utf-8")
+    command = [sys.executable, "-m", "cadrespeech", "build", "--version", "0.2.0", "--raw", str(raw), "--out", str(out), "--quiet"]
+    env = {**os.environ, "CADRESPEECH_CACHE": str(private_cache)}
+    process = subprocess.Popen(command, cwd=Path(CARD).parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".tmp-v0.2.0-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(1.0)
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (out / "v0.2.0").exists()
+    assert tree_bytes(out / "v0.1.0") == before
+    from cadrespeech.loader import releases
+
+    assert releases(out) == ["0.1.0"]
+    # The next build of that version clears what the killed one left and succeeds.
+    finished = subprocess.run(command, cwd=Path(CARD).parent, env=env, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["v0.1.0", "v0.2.0"]
+
+
+def test_verify_passes_on_a_sound_release(built_release: Path) -> None:
+    from cadrespeech.verify import verify_release
+
+    assert verify_release(built_release) == []
+
+
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_verify_catches_a_flipped_byte_in_any_data_file(built_release: Path, tmp_path: Path, config: str) -> None:
+    from cadrespeech.verify import verify_release
+
+    copy = shutil.copytree(built_release, tmp_path / "v0.1.0")
+    target = copy / data_file(config)
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    problems = verify_release(copy)
+    assert any(str(target) in line and "sha256" in line for line in problems)
+
+
+def test_verify_catches_broken_offsets_and_trees(built_release: Path, tmp_path: Path) -> None:
+    from cadrespeech.verify import verify_release
+
+    copy = shutil.copytree(built_release, tmp_path / "v0.1.0")
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    for config, damage in (("sentences", "start"), ("sections", "parent_id")):
+        path = copy / data_file(config)
+        rows = pq.read_table(path).to_pylist()
+        if damage == "start":
+            rows[3]["start"] += 1
+        else:
+            child = next(row for row in rows if row["parent_id"])
+            child["parent_id"] = child["doc_id"] + "-s999"
+        pq.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(config)), path)
+        data = path.read_bytes()
+        manifest["files"][data_file(config)].update(sha256=sha256_hex(data), bytes=len(data))
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = verify_release(copy)
+    assert any("text does not match its document" in line for line in problems)
+    assert any("names unknown parent" in line for line in problems)
+
+
+def test_cli_verify_exit_codes(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
+    def verify(path: Path) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "CADRESPEECH_CACHE": str(private_cache)}
+        return subprocess.run([sys.executable, "-m", "cadrespeech", "verify", str(path)], capture_output=True, text=True, env=env)
+
+    assert verify(built_release).returncode == 0
+    copy = shutil.copytree(built_release, tmp_path / "v0.1.0")
+    (copy / data_file("documents")).write_bytes(b"PAR1 damaged")
+    damaged = verify(copy)
+    assert damaged.returncode == 1
+    assert any("documents" in line for line in damaged.stdout.splitlines())
+    assert verify(tmp_path / "nowhere").returncode == 2
