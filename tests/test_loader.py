@@ -61,8 +61,10 @@ def test_committed_release_verifies_and_loads_without_our_package(private_cache:
 def test_load_returns_datasets_and_lists_releases(built_release: Path) -> None:
     folder = built_release.parent
     assert cadrespeech.releases(folder) == ["0.1.0"]
+    manifest = json.loads((built_release / "manifest.json").read_text(encoding="utf-8"))
     documents = cadrespeech.load(releases_folder=folder)
-    assert documents.num_rows == 8 and documents.features["n_tokens"].dtype == "int32"
+    assert documents.num_rows == manifest["statistics"]["documents"] > manifest["statistics"]["pages_ok"]  # multi-speech pages
+    assert documents.features["n_tokens"].dtype == "int32" and documents.features["is_speech"].dtype == "bool"
     sentences = cadrespeech.load("sentences", version="v0.1.0", releases_folder=folder)
     assert sentences.features["tokens"].feature.dtype == "string"
     streamed = list(cadrespeech.load("sections", version=str(built_release), streaming=True))

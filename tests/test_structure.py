@@ -164,3 +164,62 @@ def test_heading_style_table(style: HeadingStyle) -> None:
 )
 def test_chinese_numbers(text: str, value: int | None) -> None:
     assert chinese_number(text) == value
+
+
+# --- titles and metadata from real layouts ----------------------------------------------
+
+
+def test_title_glued_to_its_date_and_speaker() -> None:
+    speech = only_speech("在全县防汛工作会议上的讲话（2021年6月3日）王某某\n同志们：\n今天开会，研究部署防汛工作。")
+    assert (speech.title, speech.date, speech.speaker) == ("在全县防汛工作会议上的讲话", "2021-06-03", "王某某")
+
+
+def test_office_line_then_name_line_gives_the_speaker() -> None:
+    speech = only_speech("政府工作报告\n国务院总理\n李某某\n各位代表：\n现在，我代表国务院，向大会报告政府工作。")
+    assert (speech.title, speech.speaker) == ("政府工作报告", "李某某")
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("某某委员会\n关于批准某项预算调整的决议", "某某委员会关于批准某项预算调整的决议"),
+        ("在全县冬春水利建设\n暨植树造林大会上的讲话", "在全县冬春水利建设暨植树造林大会上的讲话"),
+        ("政府工作报\n告", "政府工作报告"),
+    ],
+)
+def test_a_title_over_two_lines_is_joined(head: str, title: str) -> None:
+    assert only_speech(f"{head}\n同志们：\n今天开会，研究部署工作。").title == title
+
+
+def test_the_speech_title_wins_over_the_sites_label() -> None:
+    speech = only_speech("在全县作风建设大会上的讲话\n作风建设大会讲话稿\n同志们：\n今天开会，研究部署工作。")
+    assert speech.title == "在全县作风建设大会上的讲话"
+
+
+def test_a_news_headline_wins_over_its_subheadline() -> None:
+    speech = only_speech("全市乡村振兴推进会召开\n某某出席并讲话　某某主持\n本报讯 6月20日，全市召开推进会，部署重点工作。")
+    assert speech.title == "全市乡村振兴推进会召开"
+    assert not speech.is_speech and speech.genre == "新闻"
+
+
+def test_a_closing_signature_gives_signer_and_date() -> None:
+    letter = (
+        "给某某同志的回信\n某某同志：\n你好！来信收悉。希望你们继续努力。\n中华人民共和国主席某某某　2020年5月17日\n（某社北京5月18日电）"
+    )
+    speech = only_speech(letter)
+    assert (speech.speaker, speech.date, speech.is_speech) == ("某某某", "2020-05-17", False)
+
+
+def test_a_table_of_contents_header_is_not_a_title() -> None:
+    speech = only_speech("某某市古村落保护条例\n目　　录\n第一章　总则\n第一条　为了保护古村落，制定本条例。")
+    assert speech.title == "某某市古村落保护条例"
+
+
+def test_a_concatenated_dump_splits_at_each_titled_speech() -> None:
+    one = "在全县医保征缴工作会议上的讲话\n同志们：\n一、统一思想。\n二、压实责任。\n谢谢大家！\n"
+    two = "在全县招生工作会议上的讲话\n同志们：\n招生工作很重要。\n我讲两点。\n谢谢大家！\n"
+    three = "在重点项目开工仪式上的讲话\n同志们：\n今天项目开工。\n希望大家努力。\n谢谢大家！"
+    page = structure_page(one + two + three)
+    assert page.page_title is None
+    titles = [speech.title for speech, _ in page.speeches]
+    assert titles == ["在全县医保征缴工作会议上的讲话", "在全县招生工作会议上的讲话", "在重点项目开工仪式上的讲话"]

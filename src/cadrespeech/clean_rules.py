@@ -65,15 +65,25 @@ _LINE_SPACE = " \t\u3000" + _ODD_SPACES
 # --- boilerplate vocabularies -----------------------------------------------------------
 
 _SEPARATOR = r"(?:>>|>|＞|»|›|→|》|-|/|\\|—)"
+# A trail of short names joined by arrows: 某某网 > 决议决定.
+_ARROW = r"(?:>>|>|＞|»|›|→)"
+_CRUMB = r"[^\s>＞»›→。，！？：:]{2,15}"
 _PAGE_TOOLS = (
-    "返回列表|返回首页|打印本文|打印此文|打印|关闭窗口|关闭本页|关闭|收藏本文|收藏|加入收藏|分享到|分享|返回顶部|"
+    "打印本页|打印此页|关闭本页|返回列表|返回首页|打印本文|打印此文|打印|关闭窗口|关闭本页|关闭|收藏本文|收藏|加入收藏|分享到|分享|返回顶部|"
     "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认"
 )
 _PAGE_TOOL_WORD = rf"[【\[]?(?:{_PAGE_TOOLS})[】\]]?[：:]?"
 _ARTICLE_INFO = (
-    r"(?:本文标签|标签|关键词|关键字|Tags|TAG|责任编辑|编辑|来源|稿件来源|文章来源|作者|"
-    r"发布时间|发布日期|发表时间|更新时间|浏览次数|浏览|点击数|点击|阅读次数|阅读|字数)"
+    r"(?:本文标签|标签|关键词|关键字|Tags|TAG|责任编辑|責任編輯|编辑|责编|文章录入|录入|审核|校对|來源|来源|稿件来源|文章来源|信息来源|作者|"
+    r"索引号|主题分类|发布机构|发文机关|发文字号|成文日期|公开方式|公开范围|生效日期|有效性|"
+    r"发布时间|發佈時間|發佈日期|发布日期|發布日期|发表时间|更新时间|浏览次数|瀏覽次數|浏览|点击数|点击|阅读次数|阅读|字数)"
 )
+PARAGRAPH_MIN = 20
+# A publication time that may open an article-info line.
+_TIMESTAMP = r"(?:\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*)?"
+_LICENCE_MARKS = r"公有领域|Public domain|public domain|本作品(?:来自|是|在|由)|本模板|维基文库|维基百科|知识共享|CC BY|GNU自由文档"
+# A licence template and what follows it are dropped only this close to the page's end.
+LICENCE_TAIL_CHARS = 600
 _RELATED = r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文)"
 
 # A site's name: a short run of word characters standing after punctuation or a line start.
@@ -153,6 +163,45 @@ def _blank_lines(text: str) -> Iterator[Change]:
         yield Change("blank_line", match.start(), match.end(), "")
 
 
+_FULLWIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
+_AGENCIES = r"新华社|中新社|中新网|人民网|央视网|央广网|本报|本网|新华网|光明网|中国新闻网"
+
+
+# A line this long holds more than one paragraph.
+LONG_LINE = 400
+_INLINE_HEADING = re.compile(
+    rf"(?<=[{SENTENCE_END}])[ \u3000]*(?=(?:[一二三四五六七八九十]{{1,3}}、|（[一二三四五六七八九十]{{1,3}}）)[{HAN}])"
+)
+
+
+def _heading_breaks(text: str) -> Iterator[Change]:
+    start = 0
+    for line in text.split("\n"):
+        if len(line) > LONG_LINE:
+            for match in _INLINE_HEADING.finditer(line):
+                at = start + match.start()
+                # The terminator before the heading is rewritten to carry the line break.
+                yield Change("heading_break", at - 1, match.end() + start, text[at - 1] + "\n")
+        start += len(line) + 1
+
+
+def _fold_fullwidth(text: str) -> Iterator[Change]:
+    for match in _FULLWIDTH_ALNUM.finditer(text):
+        folded = "".join(chr(ord(c) - 0xFEE0) for c in match.group())
+        yield Change("fullwidth_alnum", match.start(), match.end(), folded)
+
+
+def _replace_groups(name: str, pattern: str, old: str, new: str) -> Finder:
+    """Within each match of ``pattern``, replace ``old`` by ``new``."""
+    regex = re.compile(pattern)
+
+    def find(text: str) -> Iterator[Change]:
+        for match in regex.finditer(text):
+            yield Change(name, match.start(), match.end(), match.group().replace(old, new))
+
+    return find
+
+
 # --- the table --------------------------------------------------------------------------
 
 RULES: tuple[CleanRule, ...] = (
@@ -172,10 +221,43 @@ RULES: tuple[CleanRule, ...] = (
     ),
     CleanRule(
         "paragraph_break",
-        "Two or more U+3000 after a sentence end, mid-line, start a new paragraph (pages that lost their newlines).",
-        _replace("paragraph_break", f"(?<=[{SENTENCE_END}”」』）…])[ \u3000]*\u3000\u3000[ \u3000]*(?=\\S)", "\n"),
-        examples=(("会议结束。\u3000\u3000下面讲三点。", "会议结束。\n下面讲三点。"),),
-        keeps=("会议结束。下面讲三点。", "会议\u3000\u3000结束"),
+        "Two or more U+3000 in mid-line start a new paragraph (pages that lost their newlines) after a sentence end, "
+        "or when a paragraph-length text follows.",
+        _replace(
+            "paragraph_break",
+            f"(?<=[{SENTENCE_END}”」』）…])[ \u3000]*\u3000\u3000[ \u3000]*(?=\\S)"
+            f"|(?<=\\S)[ \u3000]*\u3000\u3000[ \u3000]*(?=[^\\s\u3000]{{{PARAGRAPH_MIN}}})",
+            "\n",
+        ),
+        examples=(
+            ("会议结束。\u3000\u3000下面讲三点。", "会议结束。\n下面讲三点。"),
+            (
+                "讲话（2020年2月3日）王某\u3000\u3000疫情发生后，我们第一时间召开会议研究部署防控工作，各地迅速行动。",
+                "讲话（2020年2月3日）王某\n疫情发生后，我们第一时间召开会议研究部署防控工作，各地迅速行动。",
+            ),
+        ),
+        keeps=("会议结束。下面讲三点。", "县长\u3000\u3000王建国"),
+    ),
+    CleanRule(
+        "heading_break",
+        "In a page dumped as one long line, a top-level heading (一、, （一）) right after a sentence end starts a new line.",
+        _heading_breaks,
+        examples=(("要实干。" * 120 + "二、讲纪律。", "要实干。" * 120 + "\n二、讲纪律。"),),
+        keeps=("要实干。二、讲纪律。", "要实干。" * 120 + "一是讲纪律。"),
+    ),
+    CleanRule(
+        "invisible_line",
+        "A line holding only invisible characters inside a sentence is a markup artefact: the sentence is rejoined.",
+        _replace("invisible_line", f"(?<![{SENTENCE_END}\\n])\\n[{_ZERO_WIDTH}]+\\n(?!\\n)"),
+        examples=(("要加\n\u200b\n强学习。", "要加强学习。"),),
+        keeps=("第一段。\n\u200b\n第二段。",),
+    ),
+    CleanRule(
+        "broken_line",
+        "A line break before punctuation that cannot start a line, or after 的, splits a sentence: it is rejoined.",
+        _replace("broken_line", f"(?<=[^\\s{SENTENCE_END}：；])\\n(?=[，。、；：？！）》”])|(?<=[{HAN}]的)\\n(?=[{HAN}])"),
+        examples=(("李某所作的\n政府工作报告\n。会议", "李某所作的政府工作报告。会议"),),
+        keeps=("第一段。\n第二段。", "标题\n（一）正文"),
     ),
     CleanRule(
         "line_space",
@@ -185,12 +267,41 @@ RULES: tuple[CleanRule, ...] = (
         keeps=("同志们：", "干部 队伍"),
     ),
     CleanRule(
+        "odd_space",
+        "No-break and other typographic spaces inside a line become ordinary spaces.",
+        _replace("odd_space", f"[{_ODD_SPACES}]", " "),
+        examples=(("GDP\u00a0增长", "GDP 增长"),),
+        keeps=("GDP 增长", "县长\u3000王建国"),
+    ),
+    CleanRule(
+        "fullwidth_alnum",
+        "Full-width digits and Latin letters (２０２２, ＧＤＰ) become ASCII, so numbers and acronyms read alike everywhere.",
+        _fold_fullwidth,
+        examples=(("２０２２年ＧＤＰ增长", "2022年GDP增长"),),
+        keeps=("2022年GDP增长", "（一）"),
+    ),
+    CleanRule(
+        "spaced_digits",
+        "Digits spaced out one by one (2 0 2 2 年) are joined.",
+        _replace_groups("spaced_digits", r"(?<![\d.])(\d(?: \d){2,})(?=\s?[年月日%万亿元个件项名人]|[" + HAN + "])", " ", ""),
+        examples=(("2 0 2 2 年", "2022 年"), ("增长 1 2 3 亿元", "增长 123 亿元")),
+        keeps=("2022年", "第 1 2 页"),
+    ),
+    CleanRule(
+        "markdown_marker",
+        "Markdown heading marks (## ) left by converted dumps.",
+        _replace("markdown_marker", r"^#{1,6}[ \t]+", flags=re.M),
+        examples=(("## 当干部是一种责任", "当干部是一种责任"),),
+        keeps=("#1 号文件",),
+    ),
+    CleanRule(
         "breadcrumb",
         "Site navigation trails such as 首页 > 文章中心 > 正文 or 当前位置：… .",
         _drop_lines(
             "breadcrumb",
-            rf"(?:(?:当前|您的|你的|您现在的|你现在的|所在)位置\s*[：:].*"
-            rf"|(?:网站首页|首页|主页|返回首页)\s*{_SEPARATOR}.*{_SEPARATOR}?.*)",
+            rf"(?:(?:当前|當前|您的|你的|您现在的|你现在的|所在)位置\s*[：:].*"
+            rf"|(?:网站首页|首页|首頁|主页|返回首页)\s*{_SEPARATOR}.*{_SEPARATOR}?.*"
+            rf"|{_CRUMB}(?:\s*{_ARROW}\s*{_CRUMB}){{1,5}})",
             max_chars=120,
         ),
         examples=(
@@ -198,6 +309,7 @@ RULES: tuple[CleanRule, ...] = (
             ("当前位置：首页 > 范文大全 > 领导讲话", ""),
             ("您的位置：首页 >> 讲话稿", ""),
             ("网站首页 → 讲话致辞 → 教育", ""),
+            ("某某人大网 > 决议决定", ""),
         ),
         keeps=("首页要放上最新的工作动态。", "我们的位置在全省前列。"),
     ),
@@ -231,10 +343,16 @@ RULES: tuple[CleanRule, ...] = (
         "A site's notes on submissions, reposting and takedown requests.",
         _drop_lines(
             "site_disclaimer",
-            r".*(?:本站|本网|本平台|本网站)[^。\n]{0,30}(?:投稿|转载|侵权|删除|仅供参考|不代表|观点|联系).*",
+            r".*(?:(?:本站|本网|本平台|本网站)[^。\n]{0,30}(?:投稿|转载|侵权|删除|仅供参考|不代表|观点|联系)"
+            r"|(?:网|站)[^。\n]{0,40}(?:所有内容|全部内容|文章)仅供(?:学习)?参考"
+            r"|^(?:温馨提示|免责声明|特别声明|版权声明)[：:]|网友上传|版权归原作者).*",
             max_chars=120,
         ),
-        examples=(("本站文章均由网友投稿,若涉及侵权请联系站长删除。", ""),),
+        examples=(
+            ("本站文章均由网友投稿,若涉及侵权请联系站长删除。", ""),
+            ("某某网（www.example.com）所有内容仅供学习参考", ""),
+            ("温馨提示：本文内容由网友上传整理，仅供参考，版权归原作者所有。", ""),
+        ),
         keeps=("我们要把本网格的事情办好。",),
     ),
     CleanRule(
@@ -242,10 +360,16 @@ RULES: tuple[CleanRule, ...] = (
         "Publication lines: editor, source, date published, view counts (not the speech's own date).",
         _drop_lines(
             "article_info",
-            rf"(?:[【\[]?{_ARTICLE_INFO}[】\]]?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+",
+            rf"{_TIMESTAMP}[（(]?(?:[【\[]?{_ARTICLE_INFO}[】\]]?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+[）)]?",
             max_chars=120,
         ),
-        examples=(("责任编辑：张三", ""), ("发布时间：2021-03-01 来源：某某网 浏览次数：123", "")),
+        examples=(
+            ("责任编辑：张三", ""),
+            ("发布时间：2021-03-01 来源：某某网 浏览次数：123", ""),
+            ("（来源：某某人大网）", ""),
+            ("2023-06-21 06:58:12来源：某某日报作者：某某", ""),
+            ("發佈日期：2023-07-10\u3000\u3000來源：某某總會", ""),
+        ),
         keeps=("来源于群众，服务于群众。", "作者要深入基层。"),
     ),
     CleanRule(
@@ -264,11 +388,126 @@ RULES: tuple[CleanRule, ...] = (
         "Copyright, ICP licence and technical-support footers.",
         _drop_lines(
             "site_footer",
-            r".*(?:Copyright|COPYRIGHT|copyright|©|\(c\)|All Rights Reserved|ICP备|ICP证|公网安备|技术支持\s*[：:]).*",
+            r".*(?:Copyright|COPYRIGHT|copyright|©|\(c\)|All Rights Reserved|ICP备|ICP证|公网安备|技术支持\s*[：:]).*"
+            r"|(?:主办|承办|协办|主办单位|承办单位|地址|联系电话|电话|邮编|网站标识码|维护单位|E-?mail|邮箱)\s*[：:].{1,60}",
             max_chars=160,
         ),
-        examples=(("Copyright © 2015-2022 某某网 All Rights Reserved 京ICP备12345678号", ""),),
+        examples=(("Copyright © 2015-2022 某某网 All Rights Reserved 京ICP备12345678号", ""), ("主办：某某县人大常委会办公室", "")),
         keeps=("要加强知识产权和版权保护工作。",),
+    ),
+    CleanRule(
+        "wire_dateline",
+        "A news agency's dateline in brackets (（新华社北京3月6日电）): the wire's, not the speech's.",
+        _replace("wire_dateline", rf"[（(]\s*(?:{_AGENCIES})[^（）()\n]{{0,24}}(?:电|讯|消息)\s*[）)]"),
+        examples=(("大业！（新华社北京3月6日电）", "大业！"),),
+        keeps=("新华社电讯稿要认真学习。",),
+    ),
+    CleanRule(
+        "edition_footer",
+        "A newspaper edition line: 《 人民日报 》（ 2020年03月07日 02 版）.",
+        _replace("edition_footer", r"《\s*[^》\n]{1,16}\s*》\s*[（(][^（）()\n]{0,30}版\s*[）)]"),
+        examples=(("《 人民日报 》（ 2020年03月07日 02 版）", ""),),
+        keeps=("要认真学习《人民日报》的评论文章。",),
+    ),
+    CleanRule(
+        "photo_credit",
+        "Photo captions ending with their credit: …新华社记者 某某/摄, （摄影：某某）.",
+        _drop_lines(
+            "photo_credit",
+            r".{0,160}?(?:记者|摄影|图)\s*[：:]?\s*[\u4e00-\u9fff·]{2,8}(?:\s*[/／]\s*|\s+)?摄[）)]?",
+            max_chars=200,
+        ),
+        examples=(("新华社记者 鞠鹏/摄", ""), ("新华社记者 公磊 摄", ""), ("这是县长在社区了解情况。 新华社记者 王某/摄", "")),
+        keeps=("记者要深入基层采访。", "要把拍摄工作做好。"),
+    ),
+    CleanRule(
+        "editor_note",
+        "Notes an editor or site puts before the speech: 【导读】, 【核心提示】, 【编者按】, 导读：.",
+        _drop_lines(
+            "editor_note",
+            r"(?:[【\[]\s*(?:导\s*读|导\s*语|核心提示|编者按|编者的话|内容提要|摘\s*要)\s*[】\]]|(?:导读|导语|编者按)\s*[：:]).*",
+            max_chars=1000,
+        ),
+        examples=(("【导  读】本文讲了三个问题。\n同志们：", "\n同志们："), ("导读：本文是范文网为大家整理的。", "")),
+        keeps=("要把学习导读用好。",),
+    ),
+    CleanRule(
+        "edit_note",
+        "Notes that the text was abridged or edited: （文章有删改）.",
+        _replace("edit_note", r"[（(](?:文章|本文|原文)?有(?:删改|删节|改动)[）)]|[（(](?:本文)?(?:内容)?有删节[）)]"),
+        examples=(("要落实。（文章有删改）", "要落实。"),),
+        keeps=("文章有删改的地方要说明。",),
+    ),
+    CleanRule(
+        "site_source",
+        "A site's note on where it took the text from: 本文来源：…, （本文来源于…）.",
+        _replace(
+            "site_source",
+            r"[（(]?本文(?:来源|来自|转自|出处)(?:于)?\s*[：:]?\s*[^。\n（）()]{1,80}?"
+            r"[，,。]?(?:转载请注明出处)?[。.]?[）)]?(?=\s*(?:\n|$))",
+        ),
+        examples=(("本文来源：https://www.example.net", ""), ("（本文来源于某某范文网，转载请注明出处。）", "")),
+        keeps=("本文来源于基层调研，我们要重视。下面讲三点。",),
+    ),
+    CleanRule(
+        "pagination",
+        "Page-turn links inside a speech split over pages: 第1页 共2页, 上一页 1 2 下一页.",
+        _drop_lines(
+            "pagination",
+            r"(?:第\s*\d+\s*页\s*[，,/]?\s*共\s*\d+\s*页.*|(?=.*(?:上一页|下一页))(?:首页|上一页|下一页|尾页|末页|\d+|[\[\]【】<>«»…|\s])+)",
+            max_chars=60,
+        ),
+        examples=(("第1页 共2页", ""), ("上一页 1 2 下一页", ""), ("首页 上一页 1 2 3 下一页 尾页", "")),
+        keeps=("第一页的内容很重要。", "2022"),
+    ),
+    CleanRule(
+        "site_banner",
+        "Greetings and sales pitches of the hosting site: 欢迎访问…网！, 开通VIP…下载.",
+        _drop_lines(
+            "site_banner",
+            r"(?:欢迎(?:访问|来到|光临)[^。\n]{1,30}[！!。]?"
+            r"|.{0,20}(?:开通VIP|VIP会员|会员免费|免费下载|下载全文|立即下载|下载本文|下载Word|下载文档|Word版下载).{0,20}"
+            r"|.{0,20}(?:二维码|扫一扫|扫码|关注我们|点击上方|点击蓝字|阅读原文|在看|点赞|转发).{0,20})",
+            max_chars=60,
+        ),
+        examples=(("欢迎访问公文汇范文网！", ""), ("开通VIP 全站文档免费下载", ""), ("长按二维码关注", ""), ("阅读原文", "")),
+        keeps=("欢迎各位代表来到我县指导工作，大家辛苦了。", "要扫码登记、转发通知，让群众第一时间知晓，这项工作要抓紧抓实抓好。"),
+    ),
+    CleanRule(
+        "licence_tail",
+        "A licence template that closes a wiki copy, with the fragments its markup left, to the end of the page.",
+        _replace("licence_tail", rf"^.*(?:{_LICENCE_MARKS})[\s\S]{{0,{LICENCE_TAIL_CHARS}}}\Z", flags=re.M),
+        examples=(("奋斗！\n本作品是法律文件，在\n中国大陆\n，也可能属于\n公有领域\n。", "奋斗！\n"),),
+        keeps=("本作品的作者是我县的一位老干部，他写了很多年。\n" + "正文。" * 400,),
+    ),
+    CleanRule(
+        "licence_template",
+        "Licence and public-domain templates that wiki copies append (本作品…属于公有领域, Public domain).",
+        _drop_lines(
+            "licence_template",
+            rf".*(?:{_LICENCE_MARKS}).*",
+            max_chars=400,
+        ),
+        examples=(("本作品在全世界都属于公有领域。", ""), ("Public domain", "")),
+        keeps=("要保护好公共领域的秩序。",),
+    ),
+    CleanRule(
+        "reference_appendix",
+        "Reference material a site appends after the speech, from its 【参考资料】 header to the end.",
+        _replace(
+            "reference_appendix",
+            r"^[【\[]\s*(?:参考资料|相关资料|延伸阅读|相关链接|拓展阅读|背景资料|资料链接|附录)\s*[】\]][\s\S]*\Z",
+            flags=re.M,
+        ),
+        examples=(("谢谢大家！\n【参考资料】\n某某书", "谢谢大家！\n"),),
+        keeps=("要阅读参考资料。",),
+    ),
+    CleanRule(
+        "number_line",
+        "A line of nothing but digits and separators (an index number, a stray counter) is never speech.",
+        _drop_lines("number_line", r"[\d\s/\-.:：_|]{6,}|(?=.*[\[\]])[\d\s\[\]]{2,8}", max_chars=60),
+        examples=(("000000000/2023-00213", ""), ("29 ]", "")),
+        keeps=("2023年", "100"),
     ),
     CleanRule(
         "watermark_copyright",

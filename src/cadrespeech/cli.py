@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     cite.add_argument("--releases", type=Path, default=None, help="releases folder")
     cite.set_defaults(run=_run_cite)
 
+    evaluate = commands.add_parser("evaluate", help="score the pipeline on annotated pages", epilog=EXIT_CODES)
+    evaluate.add_argument("pages", type=Path, help="folder of raw pages")
+    evaluate.add_argument("annotations", type=Path, help="annotations JSON (the devset's format)")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON instead of text")
+    evaluate.set_defaults(run=_run_evaluate)
+
     listing = commands.add_parser("releases", help="list the releases, oldest first")
     listing.add_argument("--releases", type=Path, default=None, help="releases folder")
     listing.set_defaults(run=_run_releases)
@@ -101,7 +107,6 @@ def _run_clean(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(speech.text for speech in page.speeches))
     return EXIT_OK
-
 
 
 # The release commands import their modules when run: they pull in ``datasets``,
@@ -160,6 +165,26 @@ def _run_cite(args: argparse.Namespace) -> int:
     else:
         manifest_sha = sha256_hex((path / "manifest.json").read_bytes())
         print(bibtex(load_cff(cff), manifest_sha))
+    return EXIT_OK
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, load_annotations
+
+    if not args.pages.is_dir():
+        raise CadrespeechError(f"{args.pages}: not a folder of pages")
+    report = evaluate(args.pages, load_annotations(args.annotations))
+    figures = report.figures()
+    if args.json:
+        print(json.dumps({"pages": report.pages, "figures": figures, "misses": report.misses}, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    print(f"pages: {report.pages}")
+    for name, value in figures.items():
+        print(f"{name:<20} {value:.3f}")
+    if report.misses:
+        print(f"\nmisses ({len(report.misses)}):")
+        for miss in report.misses:
+            print(f"  {miss}")
     return EXIT_OK
 
 

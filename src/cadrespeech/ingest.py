@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import PageError
+from .htmltext import looks_like_html
 from .records import DecodedPage, RawPage
 
 # Pages larger than this are reported, not processed: no real speech page comes close,
@@ -33,7 +34,9 @@ _BOMS = (
 # C0 controls other than tab, LF, VT, FF, CR and ESC (terminal colour codes): text
 # files hardly ever hold them, binary files nearly always do.
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.I)
+# Ideographs, CJK punctuation, full-width forms (not half-width katakana), quotes and dashes.
+_CHINESE_TEXT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2010-\u2027]")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -81,6 +84,7 @@ def decode_page(page: RawPage) -> DecodedPage:
         raise PageError(page.source, "ingest", "file is empty")
     text, encoding, had_bom = _decode_bytes(page.source, data)
     normal, newlines = normalise_newlines(text)
+    is_html = page.source.lower().endswith((".html", ".htm")) or looks_like_html(normal)
     return DecodedPage(
         source=page.source,
         sha256=page.sha256,
@@ -88,6 +92,7 @@ def decode_page(page: RawPage) -> DecodedPage:
         newlines=newlines,
         had_bom=had_bom,
         text=normal,
+        is_html=is_html,
     )
 
 
@@ -95,7 +100,7 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(encoding), encoding, True
+                text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as error:
                 raise PageError(
                     source,
@@ -103,6 +108,9 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
                     f"starts with a {encoding} byte-order mark but is not valid {encoding}: "
                     f"{error.reason} at byte {error.start + len(bom)}",
                 ) from error
+            if encoding != "utf-8" and not _plausibly_chinese(text):
+                raise PageError(source, "ingest", f"starts with a {encoding} byte-order mark but does not decode to Chinese text")
+            return text, encoding, True
     binary = _BINARY_BYTES.search(data)
     if binary:
         raise PageError(source, "ingest", f"looks binary, not text (control byte 0x{binary.group()[0]:02x} at byte {binary.start()})")
@@ -110,7 +118,10 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError as utf8_error:
         first_bad = utf8_error.start
-    for encoding in ("gbk", "gb18030"):
+    # A page's own declaration is trusted only after UTF-8 fails: many pages claim
+    # gb2312 while their bytes are UTF-8.
+    declared = _declared_charset(data)
+    for encoding in ([declared] if declared else []) + ["gbk", "gb18030"]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -124,12 +135,23 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
     )
 
 
+def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first bytes, if Python knows it."""
+    found = _META_CHARSET.search(data[:4096])
+    if not found:
+        return None
+    try:
+        return codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
 def _plausibly_chinese(text: str) -> bool:
     """GB18030 decodes almost any bytes; accept it only when most non-ASCII is Chinese."""
     non_ascii = [ch for ch in text if ord(ch) > 0x7F]
     if not non_ascii:
         return True
-    cjk = sum(1 for ch in non_ascii if _CJK.match(ch) or 0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF)
+    cjk = sum(1 for ch in non_ascii if _CHINESE_TEXT.match(ch))
     return cjk / len(non_ascii) >= 0.8
 
 

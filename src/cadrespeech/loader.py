@@ -94,10 +94,6 @@ def load(
     problems = check_files(path, manifest, [data_file(config)])
     if problems:
         raise ReleaseError("; ".join(problems))
-    return datasets.load_dataset(
-        "parquet",
-        data_files={"train": str(path / data_file(config))},
-        features=CONFIGS[config],
-        split=split,
-        streaming=streaming,
-    )
+    # The release's own features (in its Parquet schema) type the columns, so a release
+    # written by an older cadrespeech loads as it was written.
+    return datasets.load_dataset("parquet", data_files={"train": str(path / data_file(config))}, split=split, streaming=streaming)

@@ -18,7 +18,7 @@ def process_page(page: RawPage, segmenter: Segmenter, config: CleanConfig = DEFA
     decoded = decode_page(page)
     stage = "clean"
     try:
-        cleaned = clean_text(decoded.text, config)
+        cleaned = clean_text(decoded.text, config, is_html=decoded.is_html)
         stage = "structure"
         layout = structure_page(cleaned.text)
         speeches: list[Speech] = []

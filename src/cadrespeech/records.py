@@ -33,6 +33,7 @@ class DecodedPage:
     newlines: str  # "lf", "crlf", "cr", "mixed" or "none"
     had_bom: bool
     text: str
+    is_html: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,10 @@ class Speech:
     sentences: tuple[Sentence, ...] = ()
     opening: str | None = None  # the opening address, e.g. "同志们："
     elided: bool = False
+    is_speech: bool = True
+    genre: str = "讲话"
+    genre_reason: str = ""
+    script: str = "simplified"  # "simplified", "traditional", "mixed" or "none"
 
 
 @dataclass(frozen=True, slots=True)

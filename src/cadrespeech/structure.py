@@ -9,27 +9,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .clean_rules import looks_like_body
+from .genre import classify
 from .records import Block, Section, Speech
 from .structure_rules import (
     CLOSING_START,
     DATE_LINE,
+    DATED_NOTE,
     ELISION,
+    GLUED_TITLE,
     HEADING_STYLES,
     OCCASION,
     OPENING_ADDRESS,
+    ROLE_AND_NAME,
+    ROLE_LINE,
+    SIGNED_LINE,
+    SITE_LABEL,
     SPEAKER_LINE,
     SPEECH_MARKER,
+    SPEECH_TITLE_LINE,
     SUBTITLE,
+    TABLE_OF_CONTENTS,
     THANKS,
+    TITLE_CONTINUATION,
+    TITLE_CONTINUES,
     TITLE_WORDS,
     HeadingStyle,
     chinese_number,
 )
-from .textclass import CLOSERS, SENTENCE_END
+from .textclass import CLOSERS, SENTENCE_END, detect_script
 
 MAX_HEAD_LINES = 8
+# A concatenated dump's next speech: a title line, an opening address within
+# OPENING_WINDOW lines, and at least MIN_SPEECH_LINES lines since the last start.
+OPENING_WINDOW = 4
+MIN_SPEECH_LINES = 4
+# Where a signature and date may close a text: its last few paragraphs.
+SIGNATURE_WINDOW = 4
 # A sectionless speech's closing must begin this close to its end.
 CLOSING_WINDOW = 3
 HEADING_END = re.compile(f"[{SENTENCE_END}][{SENTENCE_END}{CLOSERS}]*")
@@ -68,10 +86,7 @@ def structure_page(text: str) -> PageStructure:
     ['一、', '二、']
     """
     lines = _lines(text)
-    groups = _split_speeches(lines)
-    page_head_lines: list[Line] = []
-    if len(groups) > 1 and groups[0][0] is None:
-        page_head_lines = groups.pop(0)[1]
+    page_head_lines, groups = _split_speeches(lines)
     speeches: list[tuple[Speech, tuple[Block, ...]]] = []
     page_title: str | None = None
     if page_head_lines:
@@ -79,7 +94,7 @@ def structure_page(text: str) -> PageStructure:
     for index, (marker_rest, group) in enumerate(groups):
         head_lines, body_lines = _take_head(group)
         head = _parse_head(head_lines, extra_title=marker_rest or None)
-        if page_title is None and index == 0 and head.titles:
+        if index == 0 and len(groups) == 1 and head.titles:
             page_title = head.titles[0]
         if not body_lines:
             continue
@@ -96,8 +111,12 @@ def _lines(text: str) -> list[Line]:
     return lines
 
 
-def _split_speeches(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
-    """Cut at 篇一 / 篇二 markers when they count up from one; else the page is one speech."""
+def _split_speeches(lines: list[Line]) -> tuple[list[Line], list[tuple[str | None, list[Line]]]]:
+    """The page's own head lines, and each speech's lines with the title its marker gives.
+
+    Pages are cut at 篇一 / 篇二 markers that count up from one, else where a speech
+    title is followed by an opening address (concatenated dumps); else they hold one speech.
+    """
     cuts: list[tuple[int, str]] = []
     for position, line in enumerate(lines):
         match = SPEECH_MARKER.fullmatch(line.text.strip())
@@ -106,16 +125,34 @@ def _split_speeches(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
             if number == len(cuts) + 1:
                 cuts.append((position, match.group("rest").strip()))
     if len(cuts) < 2:
-        return [(None, lines)]
-    groups: list[tuple[str | None, list[Line]]] = [(None, lines[: cuts[0][0]])] if cuts[0][0] else []
+        return [], _split_at_titles(lines)
+    groups: list[tuple[str | None, list[Line]]] = []
     for number, (position, rest) in enumerate(cuts):
         end = cuts[number + 1][0] if number + 1 < len(cuts) else len(lines)
         groups.append((rest, lines[position + 1 : end]))
-    return groups
+    return lines[: cuts[0][0]], groups
+
+
+def _split_at_titles(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
+    """Cut a concatenated dump where a speech title is followed by an opening address."""
+    starts = [0]
+    for position in range(1, len(lines)):
+        text = lines[position].text.strip()
+        if position - starts[-1] < MIN_SPEECH_LINES or not SPEECH_TITLE_LINE.fullmatch(text) or looks_like_body(text):
+            continue
+        following = [line.text.strip() for line in lines[position + 1 : position + 1 + OPENING_WINDOW]]
+        if any(OPENING_ADDRESS.fullmatch(t) for t in following):
+            starts.append(position)
+    bounds = [*starts, len(lines)]
+    return [(None, lines[a:b]) for a, b in pairwise(bounds)]
 
 
 def _is_heading_start(text: str) -> bool:
     return any(style.pattern.match(text) for style in HEADING_STYLES)
+
+
+def _is_metadata(text: str) -> bool:
+    return bool(DATE_LINE.fullmatch(text) or SUBTITLE.fullmatch(text) or (DATED_NOTE.fullmatch(text) and DATE_LINE.search(text)))
 
 
 def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -123,8 +160,8 @@ def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     count = 0
     for line in lines[:MAX_HEAD_LINES]:
         text = line.text.strip()
-        is_metadata = DATE_LINE.fullmatch(text) or SUBTITLE.fullmatch(text)
-        if not is_metadata and (looks_like_body(text) or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)):
+        glued = GLUED_TITLE.fullmatch(text) and len(text) <= 120
+        if not (_is_metadata(text) or glued) and (looks_like_body(text) or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)):
             break
         count += 1
     if count == len(lines):  # nothing but short lines: treat only the first as head
@@ -133,21 +170,40 @@ def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
 
 
 def _parse_head(lines: list[Line], extra_title: str | None = None) -> Head:
+    """Sort head lines into titles, subtitle, date and speaker."""
     titles: list[str] = [extra_title] if extra_title else []
     subtitle = date = speaker = occasion = None
+    pending_role = False  # the previous line named an office: a name may follow
     for line in lines:
         text = line.text.strip()
-        date_match = DATE_LINE.fullmatch(text)
-        subtitle_match = SUBTITLE.fullmatch(text)
+        glued = GLUED_TITLE.fullmatch(text)
+        role_and_name = ROLE_AND_NAME.fullmatch(text)
         speaker_match = SPEAKER_LINE.fullmatch(text)
-        if date_match and date is None:
-            date = iso_date(date_match)
-        elif subtitle_match and subtitle is None:
-            subtitle = subtitle_match.group("body").strip()
-        elif speaker_match and titles and not TITLE_WORDS.search(text) and speaker is None:
+        if DATE_LINE.fullmatch(text):
+            date = date or iso_date(DATE_LINE.fullmatch(text))
+        elif SUBTITLE.fullmatch(text) and subtitle is None:
+            subtitle = SUBTITLE.fullmatch(text).group("body").strip()
+        elif DATED_NOTE.fullmatch(text) and DATE_LINE.search(text):
+            date = date or iso_date(DATE_LINE.search(text))
+            subtitle = subtitle or text.strip("（）()")
+        elif glued and len(text) <= 120:
+            titles.append(glued.group("title").strip())
+            date = date or iso_date(DATE_LINE.search(glued.group("date")))
+            speaker = speaker or glued.group("name")
+        elif titles and role_and_name and speaker is None and not TITLE_WORDS.search(role_and_name.group("name")):
+            speaker = role_and_name.group("name")
+        elif titles and ROLE_LINE.fullmatch(text):
+            pending_role = True
+            continue
+        elif titles and speaker is None and _names_speaker(speaker_match, text, pending_role):
             speaker = speaker_match.group("name")
+        elif TABLE_OF_CONTENTS.fullmatch(text):
+            pass
+        elif titles and _continues(titles[-1], text):
+            titles[-1] += text
         else:
             titles.append(text)
+        pending_role = False
     for candidate in ([subtitle] if subtitle else []) + titles[::-1]:
         dated = DATE_LINE.search(candidate)
         if dated and date is None:
@@ -158,6 +214,34 @@ def _parse_head(lines: list[Line], extra_title: str | None = None) -> Head:
             speaker = speaker or found.group("speaker")
             break
     return Head(tuple(titles), subtitle, date, speaker, occasion)
+
+
+def _names_speaker(match: re.Match[str] | None, text: str, after_role: bool) -> bool:
+    """A bare name (2-4 characters), a name under an office line, or office and name."""
+    return bool(match) and not TITLE_WORDS.search(text) and (after_role or len(text) <= 4 or bool(match.group("role")))
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether a head line finishes the title the previous line began."""
+    if SITE_LABEL.search(line) or line == previous:
+        return False
+    return bool(TITLE_CONTINUES.search(previous) or (TITLE_CONTINUATION.fullmatch(line) and not SPEECH_TITLE_LINE.fullmatch(previous)))
+
+
+def choose_title(titles: tuple[str, ...]) -> str | None:
+    """The speech's own title among the head's title lines.
+
+    A formal speech title (在…上的讲话, …讲话) wins over a site's label for its copy
+    (…讲话稿, 精选2篇), and among speech titles the last, the variant nearest the
+    speech. Otherwise the first line is the title and what follows it a sub-headline.
+    """
+    if not titles:
+        return None
+    named = [t for t in titles if SPEECH_TITLE_LINE.fullmatch(t) and not SITE_LABEL.search(t)]
+    if named:
+        return named[-1]
+    plain = [t for t in titles if not SITE_LABEL.search(t)]
+    return (plain or list(titles))[0]
 
 
 def iso_date(match: re.Match[str]) -> str | None:
@@ -228,13 +312,20 @@ def _build_speech(page_text: str, index: int, head: Head, lines: list[Line]) -> 
         if block.section is not None and ELISION.search(text, block.start, block.end):
             sections[block.section]["elided"] = True
     opening = paragraphs[0][1] if paragraphs and OPENING_ADDRESS.fullmatch(paragraphs[0][1]) else None
+    title = choose_title(head.titles)
+    signed_by, signed_on = _signature([p for _, p in paragraphs])
+    is_speech, genre, reason = classify(title, text)
     speech = Speech(
         index=index,
-        title=head.titles[-1] if head.titles else None,
+        title=title,
         subtitle=head.subtitle,
-        date=head.date,
-        speaker=head.speaker,
+        date=head.date or signed_on,
+        speaker=head.speaker or signed_by,
         occasion=head.occasion,
+        is_speech=is_speech,
+        genre=genre,
+        genre_reason=reason,
+        script=detect_script(text),
         text=text,
         offset=offset,
         sections=_close_sections(sections),
@@ -242,6 +333,27 @@ def _build_speech(page_text: str, index: int, head: Head, lines: list[Line]) -> 
         elided=bool(ELISION.search(text)),
     )
     return speech, tuple(blocks)
+
+
+def _signature(paragraphs: list[str]) -> tuple[str | None, str | None]:
+    """A signer and date that close a text (letters, printed speeches): 某某 / 2020年5月17日.
+
+    The last such pair counts; what follows it (a news report restating a letter) does not matter.
+    """
+    for index in range(len(paragraphs) - 1, -1, -1):
+        signed = SIGNED_LINE.fullmatch(paragraphs[index].strip())
+        if signed and not TITLE_WORDS.search(signed.group("name")):
+            return signed.group("name"), iso_date(DATE_LINE.fullmatch(signed.group("date")))
+        if index == 0:
+            break
+        dated = DATE_LINE.fullmatch(paragraphs[index].strip())
+        signer = paragraphs[index - 1].strip()
+        match = ROLE_AND_NAME.fullmatch(signer) or SPEAKER_LINE.fullmatch(signer)
+        if dated and match and len(signer) <= 30 and not TITLE_WORDS.search(match.group("name")):
+            return match.group("name"), iso_date(dated)
+        if dated and index >= len(paragraphs) - SIGNATURE_WINDOW:
+            return None, iso_date(dated)
+    return None, None
 
 
 def _find_headings(paragraphs: list[str]) -> dict[int, _Heading]:
@@ -262,7 +374,7 @@ def _find_headings(paragraphs: list[str]) -> dict[int, _Heading]:
                 continue
             parents = [open_ for open_ in chain if open_.rank < style.rank]
             siblings = parents[-1].last_child if parents else top_level
-            marker = match.group()
+            marker = match.group().rstrip()
             rest = paragraph[len(marker) :]
             if number != siblings.get(style.name, 0) + 1 or not rest.strip():
                 continue

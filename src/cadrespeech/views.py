@@ -26,7 +26,7 @@ def edit_to_dict(edit: Edit) -> dict[str, Any]:
 
 
 def speech_metadata(speech: Speech) -> dict[str, Any]:
-    """What the head and opening of a speech say, shared by the JSON view and the release rows."""
+    """What is known about a speech besides its text, shared by the JSON view and the release rows."""
     return {
         "title": speech.title,
         "subtitle": speech.subtitle,
@@ -34,6 +34,10 @@ def speech_metadata(speech: Speech) -> dict[str, Any]:
         "speaker": speech.speaker,
         "occasion": speech.occasion,
         "opening": speech.opening,
+        "is_speech": speech.is_speech,
+        "genre": speech.genre,
+        "genre_reason": speech.genre_reason,
+        "script": speech.script,
     }
 
 

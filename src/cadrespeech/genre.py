@@ -1,0 +1,199 @@
+"""Is a document a speech? Named rules that say what else it is, and why.
+
+Pages that are not speeches (letters, resolutions, notices, laws, news reports about
+a meeting, wiki stubs, minutes with several speakers) are kept but flagged, so a
+user can filter them out. The first rule that fires decides; each carries a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Evidence = Callable[[str, str], str | None]  # (title, text) -> reason, or None
+
+
+@dataclass(frozen=True, slots=True)
+class GenreRule:
+    name: str
+    genre: str
+    is_speech: bool
+    evidence: Evidence
+    examples: tuple[tuple[str, str], ...]  # (title, text) it fires on
+    keeps: tuple[tuple[str, str], ...]  # (title, text) it does not fire on
+
+
+def _title_ends(pattern: str) -> Evidence:
+    regex = re.compile(rf"(?:{pattern})[）)」》]?$")
+
+    def evidence(title: str, _text: str) -> str | None:
+        found = regex.search(title)
+        return f"title ends with {found.group()}" if found else None
+
+    return evidence
+
+
+def _text_has(pattern: str, what: str, within: int | None = None, count: int = 1) -> Evidence:
+    regex = re.compile(pattern, re.M)
+
+    def evidence(_title: str, text: str) -> str | None:
+        found = regex.findall(text[:within] if within else text)
+        return f"{what} ({len(found)}×)" if len(found) >= count else None
+
+    return evidence
+
+
+def _short_stub(_title: str, text: str) -> str | None:
+    body = re.sub(r"\s", "", text)
+    if len(body) < STUB_CHARS and re.search(r"可以指|可能指|可指|消歧义|多义词|是指[：:]", body):
+        return f"a {len(body)}-character disambiguation stub"
+    return None
+
+
+def _several_speakers(_title: str, text: str) -> str | None:
+    speakers = re.findall(r"^([\u4e00-\u9fff]{2,4})(?:同志)?[：:](?=\S)", text, re.M)
+    distinct = set(speakers) - ADDRESS_WORDS
+    if len(distinct) >= 2 and len(speakers) >= 3:
+        return f"turns by {len(distinct)} speakers ({'、'.join(sorted(distinct)[:3])}…)"
+    return None
+
+
+STUB_CHARS = 300
+ADDRESS_WORDS = {"同志们", "各位", "大家", "朋友们", "代表们"}
+SPEECH_TITLE = (
+    r"讲话|講話|讲话稿|致辞|致辭|贺词|发言|演讲|演讲稿|讲话提纲|主持词|工作报告|政府工作报告|报告|讲话纪要|动员讲话|总结讲话|党课|讲稿"
+)
+NOT_SPEECH_TITLE = (
+    r"决议|決議|决定|決定|通知|通告|公告|公报|意见|办法|条例|规定|规则|细则|方案|回信|贺信|贺电|慰问信|复信|的信|命令|批复|函"
+)
+
+GENRE_RULES: tuple[GenreRule, ...] = (
+    GenreRule(
+        "disambiguation",
+        "消歧义页",
+        False,
+        _short_stub,
+        examples=(("論聯合政府", "論聯合政府可以指：\n一篇文章\n一次會議"),),
+        keeps=(("", "同志们：\n今天开会，主要是指出问题。"),),
+    ),
+    GenreRule(
+        "speech_title",
+        "讲话",
+        True,
+        _title_ends(SPEECH_TITLE),
+        examples=(("在全县工作会议上的讲话", ""), ("政府工作报告", "")),
+        keeps=(("关于政府工作报告的决议", ""),),
+    ),
+    GenreRule(
+        "document_title",
+        "公文",
+        False,
+        _title_ends(NOT_SPEECH_TITLE),
+        examples=(("某某县人民代表大会关于政府工作报告的决议", ""), ("关于做好防汛工作的通知", "")),
+        keeps=(("在全县防汛工作会议上的讲话", ""),),
+    ),
+    GenreRule(
+        "passed_by_meeting",
+        "决议",
+        False,
+        _text_has(r"[（(][^（）()\n]{0,60}(?:会议|委员会)(?:审议)?通过[）)]", "adopted by a meeting", within=400),
+        examples=(("", "（2023年1月15日某县第十届人民代表大会第二次会议通过）\n会议听取了报告。"),),
+        keeps=(("", "同志们：\n今天召开会议。"),),
+    ),
+    GenreRule(
+        "law_articles",
+        "法规",
+        False,
+        _text_has(r"^第[一二三四五六七八九十百零〇\d]+条[\s　]", "numbered articles 第…条", count=3),
+        examples=(("", "第一条 为了规范管理。\n第二条 本办法适用于全县。\n第三条 由县政府负责。"),),
+        keeps=(("", "第一，要提高认识。\n第二，要狠抓落实。"),),
+    ),
+    GenreRule(
+        "letter",
+        "书信",
+        False,
+        _text_has(r"来信收悉|来信已收到|此致|敬礼！?$|你们的来信|您的来信", "letter formulae", within=3000),
+        examples=(("", "张某同志：\n你好！来信收悉。"),),
+        keeps=(("", "同志们：\n今天我们收到了群众的意见。"),),
+    ),
+    GenreRule(
+        "news_report",
+        "新闻",
+        False,
+        _text_has(
+            r"^(?:[（(]?(?:新华社|中新社|本报|本网|央广网|人民网|新华网|央视网|中国新闻网|光明网)[^，。\n]{0,24}(?:电|讯|消息)[）)]?|本报讯|本网讯|[（(]记者\s*[\u4e00-\u9fff]{2,4}[^）)\n]{0,20}[）)])",
+            "a news dateline",
+            within=200,
+        ),
+        examples=(("", "本报讯（记者 王某）昨天，全县召开会议。"), ("", "央广网北京2月13日消息 据报道，会议召开。")),
+        keeps=(("", "同志们：\n新华社的报道大家都看了。"),),
+    ),
+    GenreRule(
+        "minutes",
+        "纪要",
+        False,
+        _several_speakers,
+        examples=(("", "张三：我先说。\n李四：我补充。\n张三：好的。"),),
+        keeps=(("", "同志们：\n今天开会。\n各位：请坐。"),),
+    ),
+    GenreRule(
+        "spoken_address",
+        "讲话",
+        True,
+        _text_has(r"同志们|各位代表|各位委员|各位来宾|女士们、先生们|谢谢大家|我讲[几两三四五]点|讲几点意见|我代表", "spoken address"),
+        examples=(("", "同志们：\n今天开会。"),),
+        keeps=(("", "据了解，该县今年投入资金三千万元。"),),
+    ),
+    GenreRule(
+        "first_person",
+        "讲话",
+        True,
+        _text_has(r"我认为|我想|我希望|我觉得|我们要|大家要|你们要|希望大家|我讲|我再讲|我说", "the speaker talking to listeners", count=3),
+        examples=(("", "我认为这件事很重要。我希望大家重视。我们要抓落实。"),),
+        keeps=(("", "据了解，该县今年投入资金三千万元，我们看到了变化。"),),
+    ),
+)
+
+# With no rule firing there is no sign of a speaker addressing an audience.
+FALLBACK = (False, "文章", "no sign of a speech: no speech title, address or spoken formula")
+
+
+def classify(title: str | None, text: str) -> tuple[bool, str, str]:
+    """(is_speech, genre, reason) for a document.
+
+    >>> classify("在全县工作会议上的讲话", "同志们：")
+    (True, '讲话', 'speech_title: title ends with 讲话')
+    >>> classify(None, "本报讯（记者 王某）昨天，全县召开会议。")[:2]
+    (False, '新闻')
+    """
+    for rule in GENRE_RULES:
+        reason = rule.evidence(title or "", text)
+        if reason:
+            genre = _speech_genre(title or "") if rule.is_speech else rule.genre
+            if rule.name == "document_title":
+                genre = _document_genre(title or "")
+            return rule.is_speech, genre, f"{rule.name}: {reason}"
+    return FALLBACK
+
+
+def _speech_genre(title: str) -> str:
+    for word, genre in (("致辞", "致辞"), ("贺词", "致辞"), ("报告", "报告"), ("纪要", "讲话纪要"), ("发言", "发言"), ("主持词", "主持词")):
+        if word in title:
+            return genre
+    return "讲话"
+
+
+_DOCUMENT_GENRES = (
+    (("回信", "贺信", "的信", "复信", "慰问信", "贺电"), "书信"),
+    (("决议", "决定"), "决议"),
+    (("通知", "通告", "公告"), "通知"),
+    (("条例", "办法", "规定", "规则", "细则"), "法规"),
+)
+
+
+def _document_genre(title: str) -> str:
+    for words, genre in _DOCUMENT_GENRES:
+        if any(word in title for word in words):
+            return genre
+    return "公文"
