@@ -49,10 +49,11 @@ def test_plain_datasets_loads_a_release_without_our_package(built_release: Path,
     assert out["default_columns"][0] == "doc_id" and "text" in out["default_columns"]
 
 
-def test_committed_release_verifies_and_loads_without_our_package(private_cache: Path) -> None:
+@pytest.mark.parametrize("version", ["v0.1.0", "v0.2.0"])
+def test_committed_release_verifies_and_loads_without_our_package(private_cache: Path, version: str) -> None:
     from cadrespeech.verify import verify_release
 
-    committed = ROOT / "corpus" / "releases" / "v0.1.0"
+    committed = ROOT / "corpus" / "releases" / version
     assert verify_release(committed) == []
     out = plain_load(committed, private_cache)
     assert out["rows"] > 50 and out["imported_cadrespeech"] is False

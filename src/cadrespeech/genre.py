@@ -178,10 +178,19 @@ def classify(title: str | None, text: str) -> tuple[bool, str, str]:
 
 
 def _speech_genre(title: str) -> str:
-    for word, genre in (("致辞", "致辞"), ("贺词", "致辞"), ("报告", "报告"), ("纪要", "讲话纪要"), ("发言", "发言"), ("主持词", "主持词")):
-        if word in title:
+    for words, genre in _SPEECH_GENRES:
+        if any(word in title for word in words):
             return genre
     return "讲话"
+
+
+_SPEECH_GENRES = (
+    (("致辞", "致辭", "贺词", "賀詞"), "致辞"),
+    (("报告", "報告"), "报告"),
+    (("纪要", "紀要"), "讲话纪要"),
+    (("发言", "發言"), "发言"),
+    (("主持词", "主持詞"), "主持词"),
+)
 
 
 _DOCUMENT_GENRES = (

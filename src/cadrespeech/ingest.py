@@ -131,7 +131,8 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
     raise PageError(
         source,
         "ingest",
-        f"cannot decode: not UTF-8 (invalid byte at {first_bad}), UTF-16/32 with a byte-order mark, or GBK/GB18030 Chinese text",
+        f"cannot decode: not UTF-8 (invalid byte at {first_bad}), UTF-16/32 with a byte-order mark, "
+        f"the charset the page declares ({declared or 'none'}), or GBK/GB18030 Chinese text",
     )
 
 

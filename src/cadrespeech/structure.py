@@ -46,7 +46,8 @@ MAX_HEAD_LINES = 8
 # OPENING_WINDOW lines, and at least MIN_SPEECH_LINES lines since the last start.
 OPENING_WINDOW = 4
 MIN_SPEECH_LINES = 4
-# Where a signature and date may close a text: its last few paragraphs.
+# A date standing alone closes a text only in its last few paragraphs; a signer with
+# a date is looked for anywhere (a letter may be followed by a report on it).
 SIGNATURE_WINDOW = 4
 # A sectionless speech's closing must begin this close to its end.
 CLOSING_WINDOW = 3
@@ -179,6 +180,8 @@ def _parse_head(lines: list[Line], extra_title: str | None = None) -> Head:
         glued = GLUED_TITLE.fullmatch(text)
         role_and_name = ROLE_AND_NAME.fullmatch(text)
         speaker_match = SPEAKER_LINE.fullmatch(text)
+        if TABLE_OF_CONTENTS.fullmatch(text):
+            continue
         if DATE_LINE.fullmatch(text):
             date = date or iso_date(DATE_LINE.fullmatch(text))
         elif SUBTITLE.fullmatch(text) and subtitle is None:
@@ -197,8 +200,6 @@ def _parse_head(lines: list[Line], extra_title: str | None = None) -> Head:
             continue
         elif titles and speaker is None and _names_speaker(speaker_match, text, pending_role):
             speaker = speaker_match.group("name")
-        elif TABLE_OF_CONTENTS.fullmatch(text):
-            pass
         elif titles and _continues(titles[-1], text):
             titles[-1] += text
         else:

@@ -142,7 +142,7 @@ SITE_LABEL = re.compile(r"(?:讲话稿|发言稿|范文|大全|精选|模板|[�
 TITLE_CONTINUES = re.compile(r"[及和与暨、的之对在，]$")
 TITLE_CONTINUATION = re.compile(r"(?:关于|在|暨|及|与|和|并|的).+|.{1,2}")
 # A line that names a speech: 在…上的讲话, or ending with 讲话, 致辞, 报告….
-SPEECH_TITLE_LINE = re.compile(r".{2,60}(?:讲话|致辞|发言|演讲|报告|讲稿|主持词)[）)]?")
+SPEECH_TITLE_LINE = re.compile(r".{2,60}(?:讲话|講話|致辞|致辭|发言|發言|演讲|演講|报告|報告|讲稿|主持词)[）)]?")
 # The header of a table of contents: not a title.
 TABLE_OF_CONTENTS = re.compile(r"目[\s　]*[录錄]|目[\s　]*次")
 # A signature and its date on one line: 中华人民共和国主席某某　2020年5月17日.

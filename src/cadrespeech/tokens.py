@@ -15,7 +15,7 @@ import hashlib
 import logging
 import os
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
@@ -79,15 +79,19 @@ class Segmenter:
         known = self._tags.get(word)
         if known is not None:
             return known
-        if _NUMBER.fullmatch(word) and any(c.isdigit() for c in word):
-            return "m"
-        if _LATIN.fullmatch(word):
-            return "eng"
-        if not _HAN.fullmatch(word):
-            return "x"
-        _, states = jieba.posseg.viterbi(
-            word, jieba.posseg.char_state_tab_P, jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P
-        )
-        # The HMM tags each character; a word's tag is that of its last character,
-        # the head of a Chinese compound.
-        return str(states[-1][1])
+        return _unknown_word_tag(word)
+
+
+@lru_cache(maxsize=200_000)
+def _unknown_word_tag(word: str) -> str:
+    """A tag for a word the dictionary lacks; cached, since names and places recur."""
+    if _NUMBER.fullmatch(word) and any(c.isdigit() for c in word):
+        return "m"
+    if _LATIN.fullmatch(word):
+        return "eng"
+    if not _HAN.fullmatch(word):
+        return "x"
+    _, states = jieba.posseg.viterbi(word, jieba.posseg.char_state_tab_P, jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P)
+    # The HMM tags each character; a word's tag is that of its last character,
+    # the head of a Chinese compound.
+    return str(states[-1][1])
