@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -65,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--card", type=Path, default=Path("DATASET_CARD.md"), help="the card's prose (default: DATASET_CARD.md)")
     build.add_argument("--citation", type=Path, default=Path("CITATION.cff"), help="the citation file (default: CITATION.cff)")
     build.add_argument("--skip-rule", action="append", default=[], metavar="RULE", help="a cleaning rule to switch off (repeatable)")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    build.add_argument("--segmenter", choices=("jieba", "rjieba"), default="jieba", help="jieba (reference) or rjieba (fast; extra 'fast')")
+    build.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes, or Ray Data (extra 'ray')")
+    build.add_argument("--ray-address", default=None, help="an existing Ray cluster (default: start a local one)")
+    build.add_argument("--cache", type=Path, default=None, help="page-result cache folder (default: the user cache)")
+    build.add_argument("--no-cache", action="store_true", help="process every page afresh and cache nothing")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(run=_run_build)
 
@@ -115,17 +122,26 @@ def _run_clean(args: argparse.Namespace) -> int:
 
 def _run_build(args: argparse.Namespace) -> int:
     from .loader import releases_dir
+    from .pages import BuildOptions, PageCache
     from .release import build_release
 
-    out = releases_dir(args.out)
+    try:  # unknown rule names fail here, before any work
+        CleanConfig(skip=frozenset(args.skip_rule))
+    except ValueError as error:
+        raise CadrespeechError(str(error)) from error
+    cache = None if args.no_cache else str(args.cache or PageCache.default_folder())
+    options = BuildOptions(skip_rules=tuple(sorted(set(args.skip_rule))), segmenter=args.segmenter, cache=cache)
     result = build_release(
         args.release_version,
         raw_dir=args.raw,
-        out_dir=out,
+        out_dir=releases_dir(args.out),
         card_path=args.card,
         citation_path=args.citation,
-        config=CleanConfig(skip=frozenset(args.skip_rule)),
+        options=options,
         progress=False if args.quiet else None,
+        jobs=max(1, args.jobs),
+        engine=args.engine,
+        ray_address=args.ray_address,
     )
     for report in result.pages:
         if report.status != "ok":

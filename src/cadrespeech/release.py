@@ -13,7 +13,7 @@ import platform
 import shutil
 import sys
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,11 @@ from tqdm import tqdm
 from . import __version__
 from .card import render_card
 from .citation import release_citation
-from .clean import DEFAULT_CONFIG, CleanConfig
-from .errors import PageError, ReleaseError, ReleaseExists
-from .ingest import list_raw_pages, read_page, sha256_hex
-from .pipeline import process_page
-from .rows import Row, page_rows
-from .schema import CONFIGS, SORT_KEYS, arrow_schema, data_file, schema_fingerprint
+from .errors import ReleaseError, ReleaseExists
+from .ingest import list_raw_pages, sha256_hex
+from .pages import BuildOptions, PageReport, local_results, pipeline_fingerprint, segmenter_for
+from .rows import Row
+from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
 from .tokens import Segmenter
 from .versions import parse_version
 
@@ -41,24 +40,14 @@ CITATION = "CITATION.cff"
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 9,
-    "row_group_size": 20_000,
     "use_dictionary": True,
     "write_statistics": True,
     "version": "2.6",
     "data_page_version": "1.0",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class PageReport:
-    """What became of one raw page in a build."""
-
-    source: str
-    sha256: str | None
-    status: str  # "ok", "error" or "duplicate"
-    documents: int = 0
-    stage: str | None = None
-    reason: str | None = None
+# Rows per Parquet row group, per config: fixed, so the bytes do not depend on batching;
+# small enough that a build holds only a few groups in memory.
+ROW_GROUP_ROWS: dict[str, int] = {"documents": 2_000, "sections": 20_000, "sentences": 20_000, "removals": 50_000}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +63,18 @@ def build_release(
     out_dir: Path,
     card_path: Path,
     citation_path: Path,
-    config: CleanConfig = DEFAULT_CONFIG,
+    options: BuildOptions | None = None,
     progress: bool | None = None,
+    jobs: int = 1,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> BuildResult:
     """Process every page under ``raw_dir`` and write ``out_dir/vVERSION`` atomically.
 
-    Refuses (``ReleaseError``) when that version exists with different bytes; a
-    rebuild that comes out byte-identical is accepted and changes nothing.
+    Rows stream into Parquet row groups of fixed size as pages finish, in the order of
+    the pages' sorted paths, so memory does not grow with the corpus and the bytes do
+    not depend on ``jobs`` or ``engine``. Refuses (``ReleaseExists``) when that version
+    exists with different bytes; a byte-identical rebuild changes nothing.
     """
     version = parse_version(version)
     for required in (card_path, citation_path):
@@ -93,9 +87,13 @@ def build_release(
     temporary = out_dir / f".tmp-v{version}-{os.getpid()}"
     temporary.mkdir()
     try:
-        segmenter = Segmenter()
-        tables, reports = _process_all(paths, raw_dir, segmenter, config, progress)
-        _write_release(temporary, version, tables, reports, segmenter, config, card_path, citation_path)
+        options = options or BuildOptions()
+        segmenter = segmenter_for(options.segmenter)
+        options = replace(options, fingerprint=pipeline_fingerprint(options, segmenter))
+        results = _results(paths, raw_dir, options, jobs, engine, ray_address)
+        show = sys.stderr.isatty() if progress is None else progress
+        results = tqdm(results, total=len(paths), desc="pages", unit="page", file=sys.stderr, disable=not show)
+        reports = _write_release(temporary, version, results, segmenter, options, card_path, citation_path)
         if final.exists():
             if _same_files(temporary, final):
                 shutil.rmtree(temporary)
@@ -111,64 +109,116 @@ def build_release(
     return BuildResult(final, "created", reports)
 
 
-def _process_all(
-    paths: list[Path], raw_dir: Path, segmenter: Segmenter, config: CleanConfig, progress: bool | None
-) -> tuple[dict[str, list[Row]], tuple[PageReport, ...]]:
-    tables: dict[str, list[Row]] = {name: [] for name in CONFIGS}
-    reports: list[PageReport] = []
-    seen: dict[str, str] = {}  # sha256 -> first source with those bytes
-    show = sys.stderr.isatty() if progress is None else progress
-    for path in tqdm(paths, desc="pages", unit="page", file=sys.stderr, disable=not show):
-        source = path.relative_to(raw_dir).as_posix()
-        try:
-            raw = read_page(path, raw_dir)
-        except PageError as error:
-            reports.append(PageReport(source, None, "error", stage=error.stage, reason=error.reason))
-            continue
-        if raw.sha256 in seen:
-            reports.append(PageReport(source, raw.sha256, "duplicate", reason=f"same bytes as {seen[raw.sha256]}"))
-            continue
-        seen[raw.sha256] = source
-        try:
-            page = process_page(raw, segmenter, config)
-        except PageError as error:
-            reports.append(PageReport(source, raw.sha256, "error", stage=error.stage, reason=error.reason))
-            continue
-        for name, rows in page_rows(page).items():
-            tables[name].extend(rows)
-        reports.append(PageReport(source, raw.sha256, "ok", documents=len(page.speeches)))
-    return tables, tuple(reports)
+def _results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs: int, engine: str, ray_address: str | None):
+    if engine == "ray":
+        from .ray_engine import ray_results
+
+        return ray_results(paths, raw_dir, options, address=ray_address)
+    if engine != "local":
+        raise ReleaseError(f"unknown engine {engine!r}; choose local or ray")
+    return local_results(paths, raw_dir, options, jobs)
+
+
+class _TableWriter:
+    """Rows to one Parquet file in row groups of exactly ``group_rows`` (the last may be short)."""
+
+    def __init__(self, path: Path, config: str) -> None:
+        self.schema = arrow_schema(config)
+        self.group_rows = ROW_GROUP_ROWS[config]
+        self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+        self.buffer: list[Row] = []
+        self.rows = 0
+        self.arrow_bytes = 0
+
+    def add(self, rows: list[Row]) -> None:
+        self.buffer.extend(rows)
+        while len(self.buffer) >= self.group_rows:
+            self._flush(self.buffer[: self.group_rows])
+            del self.buffer[: self.group_rows]
+
+    def _flush(self, rows: list[Row]) -> None:
+        table = pa.Table.from_pylist(rows, schema=self.schema)
+        self.writer.write_table(table, row_group_size=self.group_rows)
+        self.rows += table.num_rows
+        self.arrow_bytes += table.nbytes
+
+    def close(self) -> None:
+        if self.buffer or not self.rows:
+            self._flush(self.buffer)
+        self.buffer = []
+        self.writer.close()
+
+
+class _Statistics:
+    """Release figures gathered page by page."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.removed: Counter[str] = Counter()
+        self.removed_chars: Counter[str] = Counter()
+
+    def add(self, rows: dict[str, list[Row]]) -> None:
+        for name in ("documents", "sections", "sentences", "removals"):
+            self.counts[name] += len(rows.get(name, []))
+        self.counts["tokens"] += sum(len(row["tokens"]) for row in rows.get("sentences", []))
+        self.counts["characters"] += sum(row["n_chars"] for row in rows.get("documents", []))
+        for row in rows.get("removals", []):
+            self.removed[row["rule"]] += 1
+            self.removed_chars[row["rule"]] += len(row["text"])
+
+    def figures(self, reports: list[PageReport]) -> dict[str, Any]:
+        return {
+            "pages": len(reports),
+            "pages_ok": sum(r.status == "ok" for r in reports),
+            "pages_failed": sum(r.status == "error" for r in reports),
+            "pages_duplicate": sum(r.status == "duplicate" for r in reports),
+            **{name: self.counts[name] for name in ("documents", "sections", "sentences", "tokens", "characters")},
+            "removals": self.counts["removals"],
+            "removals_per_rule": {
+                rule: {"edits": self.removed[rule], "raw_chars": self.removed_chars[rule]} for rule in sorted(self.removed)
+            },
+        }
 
 
 def _write_release(
     folder: Path,
     version: str,
-    tables: dict[str, list[Row]],
-    reports: tuple[PageReport, ...],
+    results,
     segmenter: Segmenter,
-    config: CleanConfig,
+    options: BuildOptions,
     card_path: Path,
     citation_path: Path,
-) -> None:
+) -> tuple[PageReport, ...]:
+    writers = {}
+    for name in CONFIGS:
+        (folder / data_file(name)).parent.mkdir(parents=True)
+        writers[name] = _TableWriter(folder / data_file(name), name)
+    reports: list[PageReport] = []
+    statistics = _Statistics()
+    seen: dict[str, str] = {}  # sha256 -> first source with those bytes
+    for result in results:
+        report = result.report
+        if report.sha256 and report.status != "error" and report.sha256 in seen:
+            reports.append(PageReport(report.source, report.sha256, "duplicate", reason=f"same bytes as {seen[report.sha256]}"))
+            continue
+        if report.sha256:
+            seen.setdefault(report.sha256, report.source)
+        reports.append(report)
+        statistics.add(result.rows)
+        for name, rows in result.rows.items():
+            writers[name].add(rows)
     files: dict[str, dict[str, Any]] = {}
     configs: dict[str, dict[str, Any]] = {}
-    arrow_bytes: dict[str, int] = {}
-    for name, rows in tables.items():
-        keys = SORT_KEYS[name]
-        rows.sort(key=lambda row: tuple(row[k] for k in keys))
-        table = pa.Table.from_pylist(rows, schema=arrow_schema(name))
+    for name, writer in writers.items():
+        writer.close()
         relative = data_file(name)
-        target = folder / relative
-        target.parent.mkdir(parents=True)
-        pq.write_table(table, target, **PARQUET_OPTIONS)
-        files[relative] = _file_entry(target, rows=table.num_rows)
-        configs[name] = {"files": [relative], "rows": table.num_rows, "schema_fingerprint": schema_fingerprint(CONFIGS[name])}
-        arrow_bytes[name] = table.nbytes
-    statistics = release_statistics(tables, reports)
+        files[relative] = _file_entry(folder / relative, rows=writer.rows)
+        configs[name] = {"files": [relative], "rows": writer.rows, "schema_fingerprint": schema_fingerprint(CONFIGS[name])}
+    figures = statistics.figures(reports)
     (folder / CITATION).write_text(release_citation(citation_path, version), encoding="utf-8", newline="\n")
     files[CITATION] = _file_entry(folder / CITATION)
-    splits = {name: (configs[name]["rows"], arrow_bytes[name]) for name in configs}
-    card = render_card(version, statistics, splits, reports, card_path.read_text(encoding="utf-8"))
+    splits = {name: (writer.rows, writer.arrow_bytes) for name, writer in writers.items()}
+    card = render_card(version, figures, splits, tuple(reports), card_path.read_text(encoding="utf-8"))
     (folder / CARD).write_text(card, encoding="utf-8", newline="\n")
     files[CARD] = _file_entry(folder / CARD)
     manifest = {
@@ -178,40 +228,23 @@ def _write_release(
         "files": dict(sorted(files.items())),
         "raw_inputs": [asdict(report) for report in reports],
         "page_errors": [asdict(r) for r in reports if r.status == "error"],
-        "statistics": statistics,
+        "statistics": figures,
         "build": {
             "cadrespeech": __version__,
-            "segmenter": "jieba",
+            "segmenter": segmenter.engine,
+            "segmenter_version": segmenter.engine_version,
             "jieba": segmenter.jieba_version,
             "jieba_dictionary_sha256": segmenter.dictionary_sha256,
+            "pipeline_fingerprint": options.fingerprint,
             "pyarrow": pa.__version__,
             "datasets": datasets.__version__,
             "python": platform.python_version(),
-            "options": {"skip_rules": sorted(config.skip), "parquet": PARQUET_OPTIONS},
+            "options": {"skip_rules": sorted(options.skip_rules), "parquet": PARQUET_OPTIONS, "row_group_rows": ROW_GROUP_ROWS},
         },
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8", newline="\n")
-
-
-def release_statistics(tables: dict[str, list[Row]], reports: tuple[PageReport, ...]) -> dict[str, Any]:
-    removed = Counter(row["rule"] for row in tables["removals"])
-    removed_chars = Counter()
-    for row in tables["removals"]:
-        removed_chars[row["rule"]] += len(row["text"])
-    return {
-        "pages": len(reports),
-        "pages_ok": sum(r.status == "ok" for r in reports),
-        "pages_failed": sum(r.status == "error" for r in reports),
-        "pages_duplicate": sum(r.status == "duplicate" for r in reports),
-        "documents": len(tables["documents"]),
-        "sections": len(tables["sections"]),
-        "sentences": len(tables["sentences"]),
-        "tokens": sum(len(row["tokens"]) for row in tables["sentences"]),
-        "characters": sum(row["n_chars"] for row in tables["documents"]),
-        "removals": len(tables["removals"]),
-        "removals_per_rule": {rule: {"edits": removed[rule], "raw_chars": removed_chars[rule]} for rule in sorted(removed)},
-    }
+    return tuple(reports)
 
 
 def _file_entry(path: Path, rows: int | None = None) -> dict[str, Any]:

@@ -100,13 +100,6 @@ CONFIGS: dict[str, Features] = {
     "removals": REMOVALS,
 }
 DEFAULT_CONFIG = "documents"
-# The rows of each config are sorted by these columns.
-SORT_KEYS: dict[str, tuple[str, ...]] = {
-    "documents": ("doc_id",),
-    "sections": ("doc_id", "start", "level"),
-    "sentences": ("doc_id", "start"),
-    "removals": ("page_id", "edit_index"),
-}
 # Columns whose values are unique within the config.
 UNIQUE_KEYS: dict[str, str] = {"documents": "doc_id", "sections": "section_id", "sentences": "sentence_id"}
 

@@ -1,0 +1,136 @@
+"""Streaming, workers, the page cache and the fast segmenter: same bytes however a release is built."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from cadrespeech import pages, release
+from cadrespeech.pages import BuildOptions, PageCache
+from cadrespeech.release import build_release
+from cadrespeech.tokens import Segmenter
+
+from .conftest import CARD, CITATION, FIXTURE_PAGES, ROOT, make_raw_folder
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def small_row_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row groups of a few rows, so that every file has several."""
+    monkeypatch.setattr(release, "ROW_GROUP_ROWS", {"documents": 3, "sections": 7, "sentences": 50, "removals": 100})
+
+
+def build(raw: Path, out: Path, **kwargs) -> Path:
+    return build_release("0.1.0", raw, out, CARD, CITATION, progress=False, **kwargs).path
+
+
+def test_same_bytes_with_one_or_two_workers(tmp_path: Path, small_row_groups: None) -> None:
+    raw = make_raw_folder(tmp_path / "raw")
+    one = build(raw, tmp_path / "one", jobs=1)
+    two = build(raw, tmp_path / "two", jobs=2)
+    assert tree_bytes(one) == tree_bytes(two)
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(one / "sentences/train-00000-of-00001.parquet").num_row_groups > 3
+
+
+def test_cached_and_incremental_builds_give_the_bytes_of_a_full_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = make_raw_folder(tmp_path / "raw")
+    cache = str(tmp_path / "cache")
+    processed: list[str] = []
+    real = pages.process_page
+
+    def counting(raw_page, *args):
+        processed.append(raw_page.source)
+        return real(raw_page, *args)
+
+    monkeypatch.setattr(pages, "process_page", counting)
+    first = build(raw, tmp_path / "a", options=BuildOptions(cache=cache))
+    assert len(processed) > 20
+    processed.clear()
+    again = build(raw, tmp_path / "b", options=BuildOptions(cache=cache))
+    assert processed == [] and tree_bytes(again) == tree_bytes(first)
+    # Change one page: only it is processed again, and the result is what a full build gives.
+    changed = raw / "sites" / "tpl_deep_levels.txt"
+    changed.write_bytes(changed.read_bytes() + "\n谢谢大家！\n".encode())
+    incremental = build(raw, tmp_path / "c", options=BuildOptions(cache=cache))
+    assert processed == ["sites/tpl_deep_levels.txt"]
+    full = build(raw, tmp_path / "d")
+    assert tree_bytes(incremental) == tree_bytes(full)
+
+
+def test_a_damaged_cache_entry_is_recomputed(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    page = raw / "page.txt"
+    page.write_bytes((FIXTURE_PAGES / "tpl_crlf_dangjian.txt").read_bytes())
+    cache = tmp_path / "cache"
+    clean = build(raw, tmp_path / "a", options=BuildOptions(cache=str(cache)))
+    (entry,) = list(cache.rglob("*.json.gz"))
+    entry.write_bytes(gzip.compress(b'{"sha256": "x", "checksum": "y", "body": {}}'))
+    assert build(raw, tmp_path / "b", options=BuildOptions(cache=str(cache))) is not None
+    assert tree_bytes(tmp_path / "b" / "v0.1.0") == tree_bytes(clean)
+    entry.write_bytes(b"not gzip at all")
+    assert tree_bytes(build(raw, tmp_path / "c", options=BuildOptions(cache=str(cache)))) == tree_bytes(clean)
+
+
+def test_a_renamed_page_takes_its_new_name_from_the_cache(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "old.txt").write_bytes((FIXTURE_PAGES / "tpl_crlf_dangjian.txt").read_bytes())
+    cache = str(tmp_path / "cache")
+    build(raw, tmp_path / "a", options=BuildOptions(cache=cache))
+    (raw / "old.txt").rename(raw / "new.txt")
+    renamed = build(raw, tmp_path / "b", options=BuildOptions(cache=cache))
+    assert tree_bytes(renamed) == tree_bytes(build(raw, tmp_path / "c"))
+
+
+def test_cache_keys_change_with_the_pipeline(segmenter) -> None:
+    plain = pages.pipeline_fingerprint(BuildOptions(), segmenter)
+    assert plain == pages.pipeline_fingerprint(BuildOptions(), segmenter)
+    assert plain != pages.pipeline_fingerprint(BuildOptions(skip_rules=("blank_line",)), segmenter)
+    assert PageCache(Path("/c"), plain).folder != PageCache(Path("/c"), "0" * 64).folder
+
+
+def all_sentences(segmenter) -> list[str]:
+    from cadrespeech.ingest import read_page
+    from cadrespeech.pipeline import process_page
+
+    folders = [FIXTURE_PAGES]
+    devset = ROOT.parent / "shared" / "devset" / "raw"
+    if devset.is_dir():  # beside a developer's or CI's clone; a user's clone has none
+        folders.append(devset)
+    sentences = []
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".txt", ".html"):
+                page = process_page(read_page(path, folder), segmenter)
+                sentences += [s.text for speech in page.speeches for s in speech.sentences]
+    return sentences
+
+
+def test_the_fast_segmenter_gives_the_reference_tokens_on_every_sentence(segmenter) -> None:
+    fast = Segmenter("rjieba")
+    sentences = all_sentences(segmenter)
+    assert len(sentences) > 1000
+    differing = [s for s in sentences if segmenter.tokenize(s) != fast.tokenize(s)]
+    assert differing == []
+
+
+def test_the_manifest_names_the_segmenter(tmp_path: Path) -> None:
+    import json
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.txt").write_bytes((FIXTURE_PAGES / "tpl_crlf_dangjian.txt").read_bytes())
+    fast = build(raw, tmp_path / "fast", options=BuildOptions(segmenter="rjieba"))
+    manifest = json.loads((fast / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["build"]["segmenter"] == "rjieba"
+    reference = build(raw, tmp_path / "reference")
+    data = "sentences/train-00000-of-00001.parquet"
+    assert (fast / data).read_bytes() == (reference / data).read_bytes()
