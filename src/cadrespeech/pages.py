@@ -8,17 +8,20 @@ fingerprint, so a new version re-processes only the pages that changed.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
+import marshal
 import os
+import platform
 import tempfile
+import zlib
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any
 
 from .clean import CleanConfig
 from .errors import PageError
@@ -69,7 +72,14 @@ def pipeline_fingerprint(options: BuildOptions, segmenter: Segmenter) -> str:
     for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
         digest.update(name.encode())
         digest.update(package.joinpath(name).read_bytes())
-    facts = [segmenter.engine, segmenter.engine_version, segmenter.jieba_version, segmenter.dictionary_sha256, *options.skip_rules]
+    facts = [
+        segmenter.engine,
+        segmenter.engine_version,
+        segmenter.jieba_version,
+        segmenter.dictionary_sha256,
+        platform.python_version(),  # the cache's marshal format is Python's own
+        *options.skip_rules,
+    ]
     digest.update(json.dumps(facts).encode())
     return digest.hexdigest()
 
@@ -82,6 +92,18 @@ def segmenter_for(engine: str) -> Segmenter:
     if engine not in _SEGMENTERS:
         _SEGMENTERS[engine] = Segmenter(engine)
     return _SEGMENTERS[engine]
+
+
+def cached_result(path: str, raw_dir: str, options: BuildOptions) -> PageResult | None:
+    """The page's cached result, if the cache holds a sound one for these bytes."""
+    if not options.cache:
+        return None
+    root, file = Path(raw_dir), Path(path)
+    try:
+        raw = read_page(file, root)
+    except PageError:
+        return None
+    return PageCache(Path(options.cache), options.fingerprint).get(raw.sha256, raw.source)
 
 
 def process_path(path: str, raw_dir: str, options: BuildOptions) -> PageResult:
@@ -111,23 +133,53 @@ def _process_one(task: tuple[str, str, BuildOptions]) -> PageResult:
 
 
 def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs: int) -> Iterator[PageResult]:
-    """Page results in the order of ``paths``, on ``jobs`` processes."""
+    """Page results in the order of ``paths``, on ``jobs`` processes.
+
+    With several jobs, cached pages are read here, in the writing process: sending a
+    cached result through a worker would cost more than reading it.
+    """
     tasks = [(str(path), str(raw_dir), options) for path in paths]
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(_process_one, tasks)
         return
-    # fork shares the loaded code; each worker builds its own segmenter once.
-    with get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(_process_one, tasks, chunksize=CHUNK_PAGES)
+    # fork (where there is one) shares the loaded code; each worker builds its own segmenter once.
+    method = "fork" if "fork" in get_all_start_methods() else "spawn"
+    with get_context(method).Pool(jobs) as pool:
+        pending: deque[_Done | AsyncResult] = deque()  # in page order
+        for task in tasks:
+            hit = cached_result(*task)
+            pending.append(_Done(hit) if hit is not None else pool.apply_async(_process_one, (task,)))
+            # Keep a bounded window in flight, so memory stays flat.
+            while pending and (len(pending) > IN_FLIGHT_PAGES or pending[0].ready()):
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
-# Pages handed to a worker at a time: enough to amortise the hand-off, few enough to
-# keep the memory of results waiting to be written small.
-CHUNK_PAGES = 8
+class _Done:
+    """A result already in hand, with the face of a pool's pending result."""
+
+    def __init__(self, result: PageResult) -> None:
+        self.result = result
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self) -> PageResult:
+        return self.result
+
+
+# Pages in flight at once with several jobs: enough to keep every worker busy, few
+# enough that results waiting to be written stay small.
+IN_FLIGHT_PAGES = 64
 
 
 class PageCache:
-    """Per-page results on disk; an entry that does not check out is recomputed, never trusted."""
+    """Per-page results on disk; an entry that does not check out is recomputed, never trusted.
+
+    An entry is the page's sha256, the sha256 of the body, and the body: the result
+    in ``marshal`` form (fast, and it holds only plain data), compressed.
+    """
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder = folder / fingerprint[:24]
@@ -137,35 +189,29 @@ class PageCache:
         return cache_dir() / "pages"
 
     def _path(self, sha256: str) -> Path:
-        return self.folder / sha256[:2] / f"{sha256}.json.gz"
+        return self.folder / sha256[:2] / f"{sha256}.bin"
 
     def get(self, sha256: str, source: str) -> PageResult | None:
-        path = self._path(sha256)
         try:
-            payload = json.loads(gzip.decompress(path.read_bytes()))
-        except (OSError, ValueError, EOFError):
-            return None  # missing or damaged: recompute
-        body = payload.get("body")
-        if payload.get("sha256") != sha256 or payload.get("checksum") != _checksum(body):
+            data = self._path(sha256).read_bytes()
+            page_sha, body_sha, body = data.split(b"\n", 2)
+            if page_sha.decode() != sha256 or hashlib.sha256(body).hexdigest() != body_sha.decode():
+                return None  # damaged or not this page's: recompute
+            report, rows = marshal.loads(zlib.decompress(body))
+        except (OSError, ValueError, EOFError, TypeError, zlib.error):
             return None
         # The same bytes may now stand under another name.
-        report = PageReport(**{**body["report"], "source": source})
-        rows = body["rows"]
         for name in ("documents", "removals"):
             for row in rows.get(name, []):
                 row["source_file"] = source
-        return PageResult(report, rows)
+        return PageResult(PageReport(**{**report, "source": source}), rows)
 
     def put(self, sha256: str, result: PageResult) -> None:
-        body = {"report": asdict(result.report), "rows": result.rows}
-        data = gzip.compress(json.dumps({"sha256": sha256, "checksum": _checksum(body), "body": body}).encode(), mtime=0)
+        body = zlib.compress(marshal.dumps((asdict(result.report), result.rows)), 1)
+        data = b"\n".join([sha256.encode(), hashlib.sha256(body).hexdigest().encode(), body])
         path = self._path(sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)  # concurrent writers of one page leave one whole file
-
-
-def _checksum(body: Any) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()

@@ -89,9 +89,8 @@ def structure_page(text: str) -> PageStructure:
     lines = _lines(text)
     page_head_lines, groups = _split_speeches(lines)
     speeches: list[tuple[Speech, tuple[Block, ...]]] = []
-    page_title: str | None = None
-    if page_head_lines:
-        page_title = _parse_head(page_head_lines).titles[0] if _parse_head(page_head_lines).titles else None
+    page_titles = _parse_head(page_head_lines).titles if page_head_lines else ()
+    page_title = page_titles[0] if page_titles else None
     for index, (marker_rest, group) in enumerate(groups):
         head_lines, body_lines = _take_head(group)
         head = _parse_head(head_lines, extra_title=marker_rest or None)

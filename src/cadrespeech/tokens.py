@@ -101,10 +101,11 @@ class Segmenter:
     def tokenize(self, text: str) -> tuple[Token, ...]:
         """Tokens of ``text`` with offsets and tags; whitespace between tokens is dropped."""
         tokens: list[Token] = []
+        append, known = tokens.append, self._tags.get
         position = 0
         for word in self._words(text):
             if not word.isspace():
-                tokens.append(Token(word, position, self.tag(word)))
+                append(Token(word, position, known(word) or _unknown_word_tag(word)))
             position += len(word)
         if position != len(text):  # precise mode covers every character
             raise RuntimeError(f"{self.engine} lost characters of {text[:40]!r}")

@@ -1,0 +1,141 @@
+"""Measure builds against baselines taken in the same run; write benchmarks/results/.
+
+    python benchmarks/run.py                 # 1k, 10k and 100k pages (tens of minutes)
+    python benchmarks/run.py --sizes 1000    # a quick look
+
+Every figure is a ratio against a baseline measured in the same run on the same
+machine, never an absolute time to compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from synthetic import write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def build(raw: Path, out: Path, *flags: str) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes, the largest single process) of one build, in a fresh process."""
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, "-m", "cadrespeech", "build", "--version", "0.0.1", "--raw", str(raw), "--out", str(out), "--quiet", *flags]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) * 1024
+
+
+def bare_segmenter_seconds(release: Path, engine: str) -> tuple[float, int]:
+    """Seconds for the bare engine to segment every speech text of a release, and its characters."""
+    import pyarrow.parquet as pq
+
+    from cadrespeech.tokens import Segmenter
+
+    texts = pq.read_table(release / "documents/train-00000-of-00001.parquet", columns=["text"]).column("text").to_pylist()
+    segmenter = Segmenter(engine)
+    start = time.perf_counter()
+    for text in texts:
+        segmenter._cut(text)
+    return time.perf_counter() - start, sum(map(len, texts))
+
+
+SENTENCES_FILE = "/sentences/train-00000-of-00001.parquet"
+LOADERS = {  # name -> (import, the call that is timed)
+    "cadrespeech": ("import cadrespeech.loader", "cadrespeech.load('sentences', version=path)"),
+    "datasets": ("import datasets", f"datasets.load_dataset('parquet', data_files=path + {SENTENCES_FILE!r}, split='train')"),
+}
+
+
+def load_seconds(release: Path) -> dict[str, float]:
+    """First and cached load of the sentences, by our loader and by plain datasets, each in its own cache."""
+    figures = {}
+    for name, (setup, call) in LOADERS.items():
+        with tempfile.TemporaryDirectory() as hf_cache:
+            env = {**os.environ, "HF_DATASETS_CACHE": hf_cache}
+            for label in ("first", "cached"):
+                timed = f"start = time.perf_counter()\n{call}\nprint(time.perf_counter() - start)"
+                script = f"import time\n{setup}\npath = {str(release)!r}\n{timed}"
+                result = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env)
+                figures[f"load_{name}_{label}_seconds"] = float(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def touch_one_percent(raw: Path) -> None:
+    pages = sorted(p for p in raw.rglob("page_*"))
+    for path in pages[::100]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n谢谢大家！\n", encoding="utf-8")
+
+
+def incremental_ratio(raw: Path, out: Path, cache: Path) -> float:
+    """A cached rebuild after changing 1% of the pages, over the full build that filled the cache."""
+    full, _ = build(raw, out / "cached-full", "--segmenter", "rjieba", "--cache", str(cache))
+    touch_one_percent(raw)
+    incremental, _ = build(raw, out / "cached-incremental", "--segmenter", "rjieba", "--cache", str(cache))
+    shutil.rmtree(raw)  # it was changed; a later run writes it afresh
+    return round(incremental / full, 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes in pages")
+    parser.add_argument("--only", choices=("all", "incremental"), default="all", help="measure everything, or only incremental rebuilds")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cadrespeech-bench", help="scratch folder")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[str, object] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "sizes": {},
+    }
+    for pages in sizes:
+        raw = write_corpus(args.work / f"raw-{pages}", pages)
+        out = args.work / f"out-{pages}"
+        figures: dict[str, float] = {}
+        cache = args.work / f"cache-{pages}"
+        shutil.rmtree(cache, ignore_errors=True)
+        if args.only == "incremental":
+            figures["incremental_over_full"] = incremental_ratio(raw, out, cache)
+            results["sizes"][str(pages)] = figures
+            print(pages, json.dumps(figures), flush=True)
+            continue
+        fast_1, rss = build(raw, out / "fast1", "--segmenter", "rjieba", "--jobs", "1", "--no-cache")
+        figures["peak_rss_bytes_fast_1_job"] = rss
+        if pages <= 10_000:
+            default_1, _ = build(raw, out / "default1", "--jobs", "1", "--no-cache")
+            default_2, _ = build(raw, out / "default2", "--jobs", "2", "--no-cache")
+            bare, chars = bare_segmenter_seconds(out / "default1" / "v0.0.1", "jieba")
+            bare_fast, _ = bare_segmenter_seconds(out / "default1" / "v0.0.1", "rjieba")
+            figures["pipeline_over_bare_jieba"] = round(bare / default_1, 3)
+            figures["pipeline_over_bare_rjieba"] = round(bare_fast / fast_1, 3)
+            figures["fast_engine_speedup"] = round(default_1 / fast_1, 2)
+            figures["two_jobs_speedup"] = round(default_1 / default_2, 2)
+            figures["characters"] = chars
+            figures["incremental_over_full"] = incremental_ratio(raw, out, cache)
+            figures.update({k: round(v, 3) for k, v in load_seconds(out / "default1" / "v0.0.1").items()})
+        results["sizes"][str(pages)] = figures
+        print(pages, json.dumps(figures), flush=True)
+    if "10000" in results["sizes"] and "100000" in results["sizes"]:
+        big = results["sizes"]["100000"]["peak_rss_bytes_fast_1_job"]
+        small = results["sizes"]["10000"]["peak_rss_bytes_fast_1_job"]
+        results["peak_rss_100k_over_10k"] = round(big / small, 3)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = f"results-{args.only}-" + "-".join(str(s) for s in sizes) + ".json"
+    (RESULTS / name).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS / name}")
+
+
+if __name__ == "__main__":
+    main()
