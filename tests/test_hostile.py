@@ -73,7 +73,9 @@ def test_a_build_reports_every_hostile_page_and_goes_on(tmp_path: Path) -> None:
     (raw / "binary.html").write_bytes(bytes(range(256)))
     (raw / "invalid.txt").write_bytes(b"\xff\xfe\x80" * 100)
     result = build_release("0.1.0", raw, tmp_path / "out", CARD, CITATION, progress=False)
-    statuses = {r.source: (r.status, r.stage) for r in result.pages}
+    reports = [json.loads(line) for line in (result.path / "raw_inputs.jsonl").read_text(encoding="utf-8").splitlines()]
+    statuses = {r["source"]: (r["status"], r["stage"]) for r in reports}
+    assert {r.source for r in result.problems} == {"empty.txt", "binary.html", "invalid.txt"}
     assert statuses == {
         "good.txt": ("ok", None),
         "empty.txt": ("error", "ingest"),

@@ -49,7 +49,7 @@ def test_plain_datasets_loads_a_release_without_our_package(built_release: Path,
     assert out["default_columns"][0] == "doc_id" and "text" in out["default_columns"]
 
 
-@pytest.mark.parametrize("version", ["v0.1.0", "v0.2.0"])
+@pytest.mark.parametrize("version", ["v0.1.0", "v0.2.0", "v0.3.0"])
 def test_committed_release_verifies_and_loads_without_our_package(private_cache: Path, version: str) -> None:
     from cadrespeech.verify import verify_release
 

@@ -37,12 +37,15 @@ def test_release_layout_and_manifest(built_release: Path) -> None:
         assert pq.read_schema(built_release / data_file(name)).equals(arrow_schema(name))
     build = manifest["build"]
     assert {"cadrespeech", "jieba", "jieba_dictionary_sha256", "pyarrow", "python", "options"} <= set(build)
-    inputs = {r["source"]: r for r in manifest["raw_inputs"]}
+    assert manifest["raw_inputs"] == "raw_inputs.jsonl"
+    lines = (built_release / "raw_inputs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert manifest["files"]["raw_inputs.jsonl"]["rows"] == len(lines) == manifest["statistics"]["pages"]
+    inputs = {r["source"]: r for r in map(json.loads, lines)}
     assert inputs[SEED.name]["sha256"] == sha256_hex(SEED.read_bytes()) and inputs[SEED.name]["status"] == "ok"
     assert inputs["broken.txt"]["status"] == "error" and "binary" in inputs["broken.txt"]["reason"]
     assert inputs["sites/seed_copy.txt"]["status"] == "duplicate"
     assert [e["source"] for e in manifest["page_errors"]] == ["broken.txt"]
-    ok_pages = [r for r in manifest["raw_inputs"] if r["status"] == "ok"]
+    ok_pages = [r for r in inputs.values() if r["status"] == "ok"]
     assert manifest["statistics"]["documents"] == sum(r["documents"] for r in ok_pages) > len(ok_pages)
 
 

@@ -143,15 +143,13 @@ def _run_build(args: argparse.Namespace) -> int:
         engine=args.engine,
         ray_address=args.ray_address,
     )
-    for report in result.pages:
-        if report.status != "ok":
-            print(
-                f"cadrespeech: {report.status}: {report.source}: {report.stage or ''} {report.reason}".replace("  ", " "), file=sys.stderr
-            )
-    ok = sum(r.status == "ok" for r in result.pages)
-    documents = sum(r.documents for r in result.pages)
+    for report in result.problems:
+        what = "page failed" if report.status == "error" else f"page skipped ({report.status})"
+        where = f"{report.stage}: " if report.stage else ""
+        print(f"cadrespeech: {what}: {report.source}: {where}{report.reason}", file=sys.stderr)
     state = "built" if result.status == "created" else "unchanged (identical rebuild of)"
-    print(f"cadrespeech: {state} {result.path.name}: {documents} documents from {ok} of {len(result.pages)} pages", file=sys.stderr)
+    summary = f"{result.documents} documents from {result.pages_ok} of {result.pages} pages"
+    print(f"cadrespeech: {state} {result.path.name}: {summary}", file=sys.stderr)
     print(result.path)
     return EXIT_OK
 

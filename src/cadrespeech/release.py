@@ -36,6 +36,8 @@ from .versions import parse_version
 MANIFEST = "manifest.json"
 CARD = "README.md"
 CITATION = "CITATION.cff"
+# One JSON line per raw page: its path, sha256, status, documents, and any error.
+RAW_INPUTS = "raw_inputs.jsonl"
 # Fixed writer settings: part of what makes two builds byte-identical.
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -52,9 +54,18 @@ ROW_GROUP_ROWS: dict[str, int] = {"documents": 2_000, "sections": 20_000, "sente
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
+    """Where the release is, whether it was written, and what became of the pages.
+
+    Every page's report is in the release's ``raw_inputs.jsonl``; ``problems`` holds the
+    pages that failed or were skipped, so a large build's result stays small.
+    """
+
     path: Path
     status: str  # "created" or "identical"
-    pages: tuple[PageReport, ...]
+    pages: int
+    pages_ok: int
+    documents: int
+    problems: tuple[PageReport, ...]
 
 
 def build_release(
@@ -93,11 +104,11 @@ def build_release(
         results = _results(paths, raw_dir, options, jobs, engine, ray_address)
         show = sys.stderr.isatty() if progress is None else progress
         results = tqdm(results, total=len(paths), desc="pages", unit="page", file=sys.stderr, disable=not show)
-        reports = _write_release(temporary, version, results, segmenter, options, card_path, citation_path)
+        summary = _write_release(temporary, version, results, segmenter, options, card_path, citation_path)
         if final.exists():
             if _same_files(temporary, final):
                 shutil.rmtree(temporary)
-                return BuildResult(final, "identical", reports)
+                return BuildResult(final, "identical", *summary)
             raise ReleaseExists(
                 f"{final} already exists and this build differs from it; releases are immutable, "
                 "so cut a new version (e.g. bump X.Y.Z) instead"
@@ -106,7 +117,7 @@ def build_release(
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    return BuildResult(final, "created", reports)
+    return BuildResult(final, "created", *summary)
 
 
 def _results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs: int, engine: str, ray_address: str | None):
@@ -166,12 +177,13 @@ class _Statistics:
             self.removed[row["rule"]] += 1
             self.removed_chars[row["rule"]] += len(row["text"])
 
-    def figures(self, reports: list[PageReport]) -> dict[str, Any]:
+    def count_page(self, report: PageReport) -> None:
+        self.counts["pages"] += 1
+        self.counts[{"ok": "pages_ok", "error": "pages_failed", "duplicate": "pages_duplicate"}[report.status]] += 1
+
+    def figures(self) -> dict[str, Any]:
         return {
-            "pages": len(reports),
-            "pages_ok": sum(r.status == "ok" for r in reports),
-            "pages_failed": sum(r.status == "error" for r in reports),
-            "pages_duplicate": sum(r.status == "duplicate" for r in reports),
+            **{name: self.counts[name] for name in ("pages", "pages_ok", "pages_failed", "pages_duplicate")},
             **{name: self.counts[name] for name in ("documents", "sections", "sentences", "tokens", "characters")},
             "removals": self.counts["removals"],
             "removals_per_rule": {
@@ -188,25 +200,33 @@ def _write_release(
     options: BuildOptions,
     card_path: Path,
     citation_path: Path,
-) -> tuple[PageReport, ...]:
+) -> tuple[int, int, int, tuple[PageReport, ...]]:
+    """Write the release's files into ``folder``; return pages, pages ok, documents, problems."""
     writers = {}
     for name in CONFIGS:
         (folder / data_file(name)).parent.mkdir(parents=True)
         writers[name] = _TableWriter(folder / data_file(name), name)
-    reports: list[PageReport] = []
+    problems: list[PageReport] = []  # pages that failed or were skipped
     statistics = _Statistics()
-    seen: dict[str, str] = {}  # sha256 -> first source with those bytes
-    for result in results:
-        report = result.report
-        if report.sha256 and report.status != "error" and report.sha256 in seen:
-            reports.append(PageReport(report.source, report.sha256, "duplicate", reason=f"same bytes as {seen[report.sha256]}"))
-            continue
-        if report.sha256:
-            seen.setdefault(report.sha256, report.source)
-        reports.append(report)
-        statistics.add(result.rows)
-        for name, rows in result.rows.items():
-            writers[name].add(rows)
+    seen: dict[bytes, str] = {}  # sha256 -> first source with those bytes
+    with (folder / RAW_INPUTS).open("w", encoding="utf-8", newline="\n") as inputs:
+        for result in results:
+            report = result.report
+            digest = bytes.fromhex(report.sha256) if report.sha256 else None
+            if digest and report.status != "error" and digest in seen:
+                report = PageReport(report.source, report.sha256, "duplicate", reason=f"same bytes as {seen[digest]}")
+            elif digest:
+                seen.setdefault(digest, report.source)
+            # Every page's report is written as it comes, not kept: a 100k-page build's
+            # reports would otherwise be a large share of its memory.
+            inputs.write(json.dumps(asdict(report), ensure_ascii=False, sort_keys=True) + "\n")
+            statistics.count_page(report)
+            if report.status != "ok":
+                problems.append(report)
+                continue
+            statistics.add(result.rows)
+            for name, rows in result.rows.items():
+                writers[name].add(rows)
     files: dict[str, dict[str, Any]] = {}
     configs: dict[str, dict[str, Any]] = {}
     for name, writer in writers.items():
@@ -214,11 +234,12 @@ def _write_release(
         relative = data_file(name)
         files[relative] = _file_entry(folder / relative, rows=writer.rows)
         configs[name] = {"files": [relative], "rows": writer.rows, "schema_fingerprint": schema_fingerprint(CONFIGS[name])}
-    figures = statistics.figures(reports)
+    figures = statistics.figures()
+    files[RAW_INPUTS] = _file_entry(folder / RAW_INPUTS, rows=figures["pages"])
     (folder / CITATION).write_text(release_citation(citation_path, version), encoding="utf-8", newline="\n")
     files[CITATION] = _file_entry(folder / CITATION)
     splits = {name: (writer.rows, writer.arrow_bytes) for name, writer in writers.items()}
-    card = render_card(version, figures, splits, tuple(reports), card_path.read_text(encoding="utf-8"))
+    card = render_card(version, figures, splits, tuple(problems), card_path.read_text(encoding="utf-8"))
     (folder / CARD).write_text(card, encoding="utf-8", newline="\n")
     files[CARD] = _file_entry(folder / CARD)
     manifest = {
@@ -226,8 +247,8 @@ def _write_release(
         "version": version,
         "configs": configs,
         "files": dict(sorted(files.items())),
-        "raw_inputs": [asdict(report) for report in reports],
-        "page_errors": [asdict(r) for r in reports if r.status == "error"],
+        "raw_inputs": RAW_INPUTS,
+        "page_errors": [asdict(r) for r in problems if r.status == "error"],
         "statistics": figures,
         "build": {
             "cadrespeech": __version__,
@@ -244,7 +265,7 @@ def _write_release(
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8", newline="\n")
-    return tuple(reports)
+    return figures["pages"], figures["pages_ok"], figures["documents"], tuple(problems)
 
 
 def _file_entry(path: Path, rows: int | None = None) -> dict[str, Any]:
