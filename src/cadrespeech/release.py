@@ -208,15 +208,16 @@ def _write_release(
         writers[name] = _TableWriter(folder / data_file(name), name)
     problems: list[PageReport] = []  # pages that failed or were skipped
     statistics = _Statistics()
-    seen: dict[bytes, str] = {}  # sha256 -> first source with those bytes
+    seen: set[bytes] = set()  # sha256 digests of the pages so far (the paths are in raw_inputs.jsonl)
     with (folder / RAW_INPUTS).open("w", encoding="utf-8", newline="\n") as inputs:
         for result in results:
             report = result.report
             digest = bytes.fromhex(report.sha256) if report.sha256 else None
             if digest and report.status != "error" and digest in seen:
-                report = PageReport(report.source, report.sha256, "duplicate", reason=f"same bytes as {seen[digest]}")
+                reason = f"same bytes as an earlier page (sha256 {report.sha256[:16]}…)"
+                report = PageReport(report.source, report.sha256, "duplicate", reason=reason)
             elif digest:
-                seen.setdefault(digest, report.source)
+                seen.add(digest)
             # Every page's report is written as it comes, not kept: a 100k-page build's
             # reports would otherwise be a large share of its memory.
             inputs.write(json.dumps(asdict(report), ensure_ascii=False, sort_keys=True) + "\n")
