@@ -25,6 +25,7 @@ from pathlib import Path
 import jieba
 import jieba.posseg
 
+from .errors import CadrespeechError
 from .records import Token
 
 ENGINES = ("jieba", "rjieba")
@@ -70,8 +71,10 @@ class Segmenter:
         self._tags = jieba.posseg.POSTokenizer(self._tokenizer).word_tag_tab
         self._cut = self._jieba_cut
         if engine == "rjieba":
-            import rjieba  # an optional dependency: pip install cadrespeech[fast]
-
+            try:
+                import rjieba
+            except ImportError as error:
+                raise CadrespeechError("the rjieba segmenter needs rjieba: pip install 'cadrespeech[fast]'") from error
             self._rust = rjieba.Jieba()
             self._cut = self._rjieba_cut
 
