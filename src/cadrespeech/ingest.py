@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import PageError
@@ -62,14 +61,6 @@ def list_raw_pages(root: Path) -> list[Path]:
         raise FileNotFoundError(f"raw folder not found: {root}")
     pages = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES]
     return sorted(pages, key=lambda p: p.relative_to(root).as_posix())
-
-
-def iter_raw_pages(root: Path) -> Iterator[RawPage | PageError]:
-    for path in list_raw_pages(root):
-        try:
-            yield read_page(path, root)
-        except PageError as error:
-            yield error
 
 
 def decode_page(page: RawPage) -> DecodedPage:

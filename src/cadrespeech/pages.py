@@ -94,28 +94,35 @@ def segmenter_for(engine: str) -> Segmenter:
     return _SEGMENTERS[engine]
 
 
+def _cache(options: BuildOptions) -> PageCache | None:
+    return PageCache(Path(options.cache), options.fingerprint) if options.cache else None
+
+
 def cached_result(path: str, raw_dir: str, options: BuildOptions) -> PageResult | None:
     """The page's cached result, if the cache holds a sound one for these bytes."""
-    if not options.cache:
+    cache = _cache(options)
+    if cache is None:
         return None
-    root, file = Path(raw_dir), Path(path)
     try:
-        raw = read_page(file, root)
+        raw = read_page(Path(path), Path(raw_dir))
     except PageError:
         return None
-    return PageCache(Path(options.cache), options.fingerprint).get(raw.sha256, raw.source)
+    return cache.get(raw.sha256, raw.source)
 
 
-def process_path(path: str, raw_dir: str, options: BuildOptions) -> PageResult:
-    """One page to rows, through the cache when there is one. Never raises for a bad page."""
+def process_path(path: str, raw_dir: str, options: BuildOptions, look_up: bool = True) -> PageResult:
+    """One page to rows, through the cache when there is one. Never raises for a bad page.
+
+    ``look_up=False`` when the caller has already found the page missing from the cache.
+    """
     root, file = Path(raw_dir), Path(path)
     source = file.relative_to(root).as_posix()
     try:
         raw = read_page(file, root)
     except PageError as error:
         return PageResult(PageReport(source, None, "error", stage=error.stage, reason=error.reason))
-    cache = PageCache(Path(options.cache), options.fingerprint) if options.cache else None
-    cached = cache.get(raw.sha256, source) if cache else None
+    cache = _cache(options)
+    cached = cache.get(raw.sha256, source) if cache and look_up else None
     if cached is not None:
         return cached
     try:
@@ -130,6 +137,10 @@ def process_path(path: str, raw_dir: str, options: BuildOptions) -> PageResult:
 
 def _process_one(task: tuple[str, str, BuildOptions]) -> PageResult:
     return process_path(*task)
+
+
+def _process_miss(task: tuple[str, str, BuildOptions]) -> PageResult:
+    return process_path(*task, look_up=False)
 
 
 def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs: int) -> Iterator[PageResult]:
@@ -148,7 +159,7 @@ def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs:
         pending: deque[_Done | AsyncResult] = deque()  # in page order
         for task in tasks:
             hit = cached_result(*task)
-            pending.append(_Done(hit) if hit is not None else pool.apply_async(_process_one, (task,)))
+            pending.append(_Done(hit) if hit is not None else pool.apply_async(_process_miss, (task,)))
             # Keep a bounded window in flight, so memory stays flat.
             while pending and (len(pending) > IN_FLIGHT_PAGES or pending[0].ready()):
                 yield pending.popleft().get()

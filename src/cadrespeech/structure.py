@@ -181,10 +181,11 @@ def _parse_head(lines: list[Line], extra_title: str | None = None) -> Head:
         speaker_match = SPEAKER_LINE.fullmatch(text)
         if TABLE_OF_CONTENTS.fullmatch(text):
             continue
-        if DATE_LINE.fullmatch(text):
-            date = date or iso_date(DATE_LINE.fullmatch(text))
-        elif SUBTITLE.fullmatch(text) and subtitle is None:
-            subtitle = SUBTITLE.fullmatch(text).group("body").strip()
+        date_line, subtitle_line = DATE_LINE.fullmatch(text), SUBTITLE.fullmatch(text)
+        if date_line:
+            date = date or iso_date(date_line)
+        elif subtitle_line and subtitle is None:
+            subtitle = subtitle_line.group("body").strip()
         elif DATED_NOTE.fullmatch(text) and DATE_LINE.search(text):
             date = date or iso_date(DATE_LINE.search(text))
             subtitle = subtitle or text.strip("（）()")

@@ -128,12 +128,12 @@ ROLES = (
     "书记|副书记|县长|副县长|市长|副市长|省长|副省长|区长|镇长|乡长|主任|副主任|部长|副部长|厅长|局长|处长|总理|副总理|"
     "主席|副主席|委员长|院长|检察长|校长|董事长|总经理|秘书长|组长|司令员|政委|党委书记|党组书记"
 )
-ROLE_LINE = re.compile(rf"[\u4e00-\u9fff、]{{0,24}}(?:{ROLES})")
-ROLE_AND_NAME = re.compile(rf"(?P<role>[\u4e00-\u9fff、]{{0,24}}(?:{ROLES}))[\s　]*(?P<name>[\u4e00-\u9fff]{{2,3}})")
+_OFFICE = rf"[\u4e00-\u9fff、]{{0,24}}(?:{ROLES})"
+_NUMERIC_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+ROLE_LINE = re.compile(_OFFICE)
+ROLE_AND_NAME = re.compile(rf"(?P<role>{_OFFICE})[\s　]*(?P<name>[\u4e00-\u9fff]{{2,3}})")
 # A title glued to its date and speaker on one line: …的讲话（2020年2月3日）某某.
-GLUED_TITLE = re.compile(
-    r"(?P<title>.+?)[（(]\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[）)]\s*(?P<name>[\u4e00-\u9fff]{2,4})?"
-)
+GLUED_TITLE = re.compile(rf"(?P<title>.+?)[（(]\s*(?P<date>{_NUMERIC_DATE})\s*[）)]\s*(?P<name>[\u4e00-\u9fff]{{2,4}})?")
 # A bracketed or dashed line that carries a date: （2023年1月15日…会议通过）, ——2021年3月5日在…上.
 DATED_NOTE = re.compile(r"(?:[（(].*[）)]|[—－-]{1,2}.+)")
 # Labels a site gives its copy of a speech; a reader names the speech otherwise.
@@ -146,7 +146,4 @@ SPEECH_TITLE_LINE = re.compile(r".{2,60}(?:讲话|講話|致辞|致辭|发言|�
 # The header of a table of contents: not a title.
 TABLE_OF_CONTENTS = re.compile(r"目[\s　]*[录錄]|目[\s　]*次")
 # A signature and its date on one line: 中华人民共和国主席某某　2020年5月17日.
-SIGNED_LINE = re.compile(
-    rf"(?:[\u4e00-\u9fff、]{{0,24}}(?:{ROLES}))?\s*(?P<name>[\u4e00-\u9fff]{{2,3}})[\s　]+"
-    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
-)
+SIGNED_LINE = re.compile(rf"(?:{_OFFICE})?\s*(?P<name>[\u4e00-\u9fff]{{2,3}})[\s　]+(?P<date>{_NUMERIC_DATE})")
