@@ -17,17 +17,20 @@ import tempfile
 import zlib
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
+
+import pyarrow as pa
 
 from .clean import CleanConfig
 from .errors import PageError
 from .ingest import read_page
 from .pipeline import process_page
 from .rows import Row, page_rows
+from .schema import CONFIGS, arrow_schema
 from .tokens import Segmenter, cache_dir
 
 
@@ -44,9 +47,42 @@ class PageReport:
 
 
 @dataclass(frozen=True, slots=True)
+class PageTally:
+    """A page's share of the release figures, counted where its rows were made."""
+
+    tokens: int = 0
+    characters: int = 0
+    removed: tuple[tuple[str, int, int], ...] = ()  # (rule, edits, raw characters), by rule
+
+
+@dataclass(frozen=True, slots=True)
 class PageResult:
+    """One page's report and, when it is ok, its rows as one small Arrow table per config.
+
+    Tables are made in the worker that processed the page (or read whole from the
+    cache), so the writing process only concatenates and writes them.
+    """
+
     report: PageReport
-    rows: dict[str, list[Row]] = field(default_factory=dict)
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    tally: PageTally = PageTally()
+
+
+def page_tables(rows: dict[str, list[Row]]) -> dict[str, pa.Table]:
+    return {name: pa.Table.from_pylist(rows[name], schema=arrow_schema(name)) for name in CONFIGS}
+
+
+def page_tally(rows: dict[str, list[Row]]) -> PageTally:
+    removed: dict[str, list[int]] = {}
+    for row in rows["removals"]:
+        counts = removed.setdefault(row["rule"], [0, 0])
+        counts[0] += 1
+        counts[1] += len(row["text"])
+    return PageTally(
+        tokens=sum(len(row["tokens"]) for row in rows["sentences"]),
+        characters=sum(row["n_chars"] for row in rows["documents"]),
+        removed=tuple((rule, edits, chars) for rule, (edits, chars) in sorted(removed.items())),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +113,7 @@ def pipeline_fingerprint(options: BuildOptions, segmenter: Segmenter) -> str:
         segmenter.engine_version,
         segmenter.jieba_version,
         segmenter.dictionary_sha256,
+        segmenter.domain_sha256,
         platform.python_version(),  # the cache's marshal format is Python's own
         *options.skip_rules,
     ]
@@ -127,7 +164,9 @@ def process_path(path: str, raw_dir: str, options: BuildOptions, look_up: bool =
         return cached
     try:
         page = process_page(raw, segmenter_for(options.segmenter), options.clean_config())
-        result = PageResult(PageReport(source, raw.sha256, "ok", documents=len(page.speeches)), page_rows(page))
+        rows = page_rows(page)
+        report = PageReport(source, raw.sha256, "ok", documents=len(page.speeches))
+        result = PageResult(report, page_tables(rows), page_tally(rows))
     except PageError as error:
         result = PageResult(PageReport(source, raw.sha256, "error", stage=error.stage, reason=error.reason))
     if cache:
@@ -188,8 +227,10 @@ IN_FLIGHT_PAGES = 64
 class PageCache:
     """Per-page results on disk; an entry that does not check out is recomputed, never trusted.
 
-    An entry is the page's sha256, the sha256 of the body, and the body: the result
-    in ``marshal`` form (fast, and it holds only plain data), compressed.
+    An entry is the page's sha256, the sha256 of the body, and the body: the report
+    and tally in ``marshal`` form (fast, and they hold only plain data) and each
+    table as an Arrow IPC stream, compressed together (faster to read than Arrow's
+    own per-buffer compression of such small tables, as measured).
     """
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
@@ -208,17 +249,17 @@ class PageCache:
             page_sha, body_sha, body = data.split(b"\n", 2)
             if page_sha.decode() != sha256 or hashlib.sha256(body).hexdigest() != body_sha.decode():
                 return None  # damaged or not this page's: recompute
-            report, rows = marshal.loads(zlib.decompress(body))
-        except (OSError, ValueError, EOFError, TypeError, zlib.error):
+            report, tally, streams = marshal.loads(zlib.decompress(body))
+            tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
+            result = PageResult(PageReport(**report), tables, PageTally(*tally))
+        except (OSError, ValueError, EOFError, TypeError, KeyError, zlib.error, pa.ArrowException):
             return None
-        # The same bytes may now stand under another name.
-        for name in ("documents", "removals"):
-            for row in rows.get(name, []):
-                row["source_file"] = source
-        return PageResult(PageReport(**{**report, "source": source}), rows)
+        return _renamed(result, source) if result.report.source != source else result
 
     def put(self, sha256: str, result: PageResult) -> None:
-        body = zlib.compress(marshal.dumps((asdict(result.report), result.rows)), 1)
+        streams = {name: _ipc_bytes(table) for name, table in result.tables.items()}
+        tally = (result.tally.tokens, result.tally.characters, result.tally.removed)
+        body = zlib.compress(marshal.dumps((asdict(result.report), tally, streams)), 1)
         data = b"\n".join([sha256.encode(), hashlib.sha256(body).hexdigest().encode(), body])
         path = self._path(sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -226,3 +267,20 @@ class PageCache:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)  # concurrent writers of one page leave one whole file
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _renamed(result: PageResult, source: str) -> PageResult:
+    """The same bytes now stand under another name: every row that names the file follows."""
+    tables = dict(result.tables)
+    for name in ("documents", "removals"):
+        table = tables[name]
+        column = table.schema.get_field_index("source_file")
+        tables[name] = table.set_column(column, table.schema.field(column), pa.array([source] * table.num_rows, pa.string()))
+    return PageResult(replace(result.report, source=source), tables, result.tally)

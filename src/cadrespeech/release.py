@@ -27,8 +27,7 @@ from .card import render_card
 from .citation import release_citation
 from .errors import ReleaseError, ReleaseExists
 from .ingest import list_raw_pages, sha256_hex
-from .pages import BuildOptions, PageReport, local_results, pipeline_fingerprint, segmenter_for
-from .rows import Row
+from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for
 from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
 from .tokens import Segmenter
 from .versions import parse_version
@@ -131,31 +130,46 @@ def _results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs: int,
 
 
 class _TableWriter:
-    """Rows to one Parquet file in row groups of exactly ``group_rows`` (the last may be short)."""
+    """Page tables to one Parquet file in row groups of exactly ``group_rows`` (the last may be short).
+
+    Pages are buffered and cut into groups by row count alone, so the groups, and the
+    bytes, do not depend on how pages were batched or where they were processed.
+    """
 
     def __init__(self, path: Path, config: str) -> None:
         self.schema = arrow_schema(config)
         self.group_rows = ROW_GROUP_ROWS[config]
         self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
-        self.buffer: list[Row] = []
+        self.buffer: list[pa.Table] = []
+        self.buffered = 0
         self.rows = 0
         self.arrow_bytes = 0
 
-    def add(self, rows: list[Row]) -> None:
-        self.buffer.extend(rows)
-        while len(self.buffer) >= self.group_rows:
-            self._flush(self.buffer[: self.group_rows])
-            del self.buffer[: self.group_rows]
+    def add(self, table: pa.Table) -> None:
+        if not table.num_rows:
+            return
+        self.buffer.append(table)
+        self.buffered += table.num_rows
+        if self.buffered < self.group_rows:
+            return
+        combined = pa.concat_tables(self.buffer).combine_chunks()
+        start = 0
+        while combined.num_rows - start >= self.group_rows:
+            self._write(combined.slice(start, self.group_rows))
+            start += self.group_rows
+        rest = combined.slice(start)
+        self.buffer, self.buffered = ([rest] if rest.num_rows else []), rest.num_rows
 
-    def _flush(self, rows: list[Row]) -> None:
-        table = pa.Table.from_pylist(rows, schema=self.schema)
+    def _write(self, table: pa.Table) -> None:
         self.writer.write_table(table, row_group_size=self.group_rows)
         self.rows += table.num_rows
         self.arrow_bytes += table.nbytes
 
     def close(self) -> None:
-        if self.buffer or not self.rows:
-            self._flush(self.buffer)
+        if self.buffer:
+            self._write(pa.concat_tables(self.buffer).combine_chunks())
+        elif not self.rows:
+            self._write(self.schema.empty_table())
         self.buffer = []
         self.writer.close()
 
@@ -168,14 +182,14 @@ class _Statistics:
         self.removed: Counter[str] = Counter()
         self.removed_chars: Counter[str] = Counter()
 
-    def add(self, rows: dict[str, list[Row]]) -> None:
-        for name in ("documents", "sections", "sentences", "removals"):
-            self.counts[name] += len(rows.get(name, []))
-        self.counts["tokens"] += sum(len(row["tokens"]) for row in rows.get("sentences", []))
-        self.counts["characters"] += sum(row["n_chars"] for row in rows.get("documents", []))
-        for row in rows.get("removals", []):
-            self.removed[row["rule"]] += 1
-            self.removed_chars[row["rule"]] += len(row["text"])
+    def add(self, result: PageResult) -> None:
+        for name, table in result.tables.items():
+            self.counts[name] += table.num_rows
+        self.counts["tokens"] += result.tally.tokens
+        self.counts["characters"] += result.tally.characters
+        for rule, edits, chars in result.tally.removed:
+            self.removed[rule] += edits
+            self.removed_chars[rule] += chars
 
     def count_page(self, report: PageReport) -> None:
         self.counts["pages"] += 1
@@ -225,9 +239,9 @@ def _write_release(
             if report.status != "ok":
                 problems.append(report)
                 continue
-            statistics.add(result.rows)
-            for name, rows in result.rows.items():
-                writers[name].add(rows)
+            statistics.add(result)
+            for name, table in result.tables.items():
+                writers[name].add(table)
     files: dict[str, dict[str, Any]] = {}
     configs: dict[str, dict[str, Any]] = {}
     for name, writer in writers.items():
@@ -257,6 +271,7 @@ def _write_release(
             "segmenter_version": segmenter.engine_version,
             "jieba": segmenter.jieba_version,
             "jieba_dictionary_sha256": segmenter.dictionary_sha256,
+            "domain_dictionary": _domain_entry(segmenter),
             "pipeline_fingerprint": options.fingerprint,
             "pyarrow": pa.__version__,
             "datasets": datasets.__version__,
@@ -267,6 +282,11 @@ def _write_release(
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8", newline="\n")
     return figures["pages"], figures["pages_ok"], figures["documents"], tuple(problems)
+
+
+def _domain_entry(segmenter: Segmenter) -> dict[str, Any] | None:
+    domain = segmenter.domain
+    return None if domain is None else {"version": domain.version, "sha256": domain.sha256, "terms": len(domain.terms)}
 
 
 def _file_entry(path: Path, rows: int | None = None) -> dict[str, Any]:

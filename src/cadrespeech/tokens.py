@@ -6,7 +6,8 @@ the process, and it caches its dictionary in the system temp folder; we keep our
 segmentation (with HMM for unknown words). ``jieba.posseg`` would re-segment the text
 differently and about six times slower, so each token's tag is looked up in the same
 dictionary instead, and unknown words are tagged by posseg's own HMM on that token
-alone: the tags always belong to the very tokens we publish.
+alone: the tags always belong to the very tokens we publish. Our domain dictionary
+(``domain.py``) is added to both engines, so the field's terms stay whole.
 
 Only runs of Chinese characters reach the engine; digits, Latin words, punctuation
 and spaces are split by one rule of ours. The engines differ only outside Chinese
@@ -16,6 +17,7 @@ runs (URLs, file names), so this makes jieba and rjieba give the same tokens.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import re
@@ -23,8 +25,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
-import jieba.posseg
 
+from .domain import domain_dictionary
 from .errors import CadrespeechError
 from .records import Token
 
@@ -57,28 +59,57 @@ class Segmenter:
     ['加强', '干部队伍', '建设', '，', 'GDP', '增长', '3.5%']
     """
 
-    def __init__(self, engine: str = "jieba", folder: Path | None = None) -> None:
+    def __init__(self, engine: str = "jieba", folder: Path | None = None, domain_terms: bool = True) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown segmenter {engine!r}; choose one of {', '.join(ENGINES)}")
+        if engine == "rjieba" and importlib.util.find_spec("rjieba") is None:
+            raise CadrespeechError("the rjieba segmenter needs rjieba: pip install 'cadrespeech[fast]'")
         self.engine = engine
+        self.domain = domain_dictionary() if domain_terms else None
         logging.getLogger("jieba").setLevel(logging.WARNING)
         folder = folder or cache_dir() / "jieba"
         folder.mkdir(parents=True, exist_ok=True)
+        # The dictionary itself is loaded on first use (about a second): a build whose
+        # pages are all cached needs only its sha256.
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.tmp_dir = str(folder)
         self._tokenizer.cache_file = f"jieba-{self.dictionary_sha256[:16]}.cache"
+        self._cut = self._rjieba_cut if engine == "rjieba" else self._jieba_cut
+
+    @cached_property
+    def _tags(self) -> dict[str, str]:
+        import jieba.posseg  # its import loads the default dictionary's tags: only when needed
+
         self._tokenizer.initialize()
-        self._tags = jieba.posseg.POSTokenizer(self._tokenizer).word_tag_tab
-        self._cut = self._jieba_cut
-        if engine == "rjieba":
-            try:
-                import rjieba
-            except ImportError as error:
-                raise CadrespeechError("the rjieba segmenter needs rjieba: pip install 'cadrespeech[fast]'") from error
-            self._rust = rjieba.Jieba()
-            self._cut = self._rjieba_cut
+        tags = jieba.posseg.POSTokenizer(self._tokenizer).word_tag_tab
+        for term, frequency, tag in self._domain_words:
+            self._tokenizer.add_word(term, frequency, tag)
+            tags[term] = tag
+        return tags
+
+    @cached_property
+    def _domain_words(self) -> tuple[tuple[str, int, str], ...]:
+        """The domain terms with the frequency each needs to stay whole, as jieba suggests it.
+
+        Reckoned once on the bundled dictionary alone, before any term is added, and
+        given to both engines, so they weigh every term alike.
+        """
+        if self.domain is None:
+            return ()
+        self._tokenizer.initialize()
+        return tuple((t.term, self._tokenizer.suggest_freq(t.term, False), t.pos) for t in self.domain.terms)
+
+    @cached_property
+    def _rust(self):
+        import rjieba
+
+        engine = rjieba.Jieba()
+        for term, frequency, tag in self._domain_words:
+            engine.add_word(term, frequency, tag)
+        return engine
 
     def _jieba_cut(self, run: str) -> list[str]:
+        self._tags  # noqa: B018  (loads the dictionary and the domain terms once)
         return self._tokenizer.lcut(run, cut_all=False, HMM=True)
 
     def _rjieba_cut(self, run: str) -> list[str]:
@@ -96,6 +127,10 @@ class Segmenter:
     def dictionary_sha256(self) -> str:
         with self._tokenizer.get_dict_file() as handle:
             return hashlib.sha256(handle.read()).hexdigest()
+
+    @property
+    def domain_sha256(self) -> str | None:
+        return self.domain.sha256 if self.domain else None
 
     @property
     def jieba_version(self) -> str:
@@ -138,6 +173,8 @@ def _unknown_word_tag(word: str) -> str:
         return "eng"
     if not _HAN.fullmatch(word):
         return "x"
+    import jieba.posseg
+
     _, states = jieba.posseg.viterbi(word, jieba.posseg.char_state_tab_P, jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P)
     # The HMM tags each character; a word's tag is that of its last character,
     # the head of a Chinese compound.
