@@ -86,4 +86,4 @@ def test_load_errors_are_clear(tmp_path: Path, built_release: Path) -> None:
     with pytest.raises(ReleaseError, match=r"no release 9\.9\.9"):
         cadrespeech.load(version="9.9.9", releases_folder=built_release.parent)
     with pytest.raises(ReleaseError, match="unknown config"):
-        cadrespeech.load("paragraphs", releases_folder=built_release.parent)
+        cadrespeech.load("chapters", releases_folder=built_release.parent)

@@ -21,7 +21,8 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def small_row_groups(monkeypatch: pytest.MonkeyPatch) -> None:
     """Row groups of a few rows, so that every file has several."""
-    monkeypatch.setattr(release, "ROW_GROUP_ROWS", {"documents": 3, "sections": 7, "sentences": 50, "removals": 100})
+    groups = {"documents": 3, "sections": 7, "sentences": 50, "paragraphs": 11, "removals": 100, "duplicates": 2}
+    monkeypatch.setattr(release, "ROW_GROUP_ROWS", groups)
 
 
 def build(raw: Path, out: Path, **kwargs) -> Path:

@@ -10,7 +10,7 @@ from .pipeline import process_page
 from .records import Cleaned, DecodedPage, Edit, ProcessedPage, RawPage, Section, Sentence, Speech, Token
 from .tokens import Segmenter
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "CadrespeechError",
@@ -35,12 +35,13 @@ __all__ = [
     "read_page",
     "releases",
     "replay",
+    "shared_paragraphs",
 ]
 
 
 def __getattr__(name: str):
     # ``datasets`` takes a second to import; only the loader needs it.
-    if name in ("load", "releases"):
+    if name in ("load", "releases", "shared_paragraphs"):
         from . import loader
 
         return getattr(loader, name)

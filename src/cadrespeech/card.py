@@ -79,6 +79,10 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
         f"| characters of speech text | {statistics['characters']} |",
         f"| edits in the removals ledger | {statistics['removals']} |",
         "",
+        "### Reprints and template paragraphs",
+        "",
+        *_reuse_lines(statistics),
+        "",
         "### Removals per rule",
         "",
         "| rule | edits | raw characters |",
@@ -96,3 +100,18 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
             reason = (report.reason or "").replace("|", "\\|")
             lines.append(f"| `{report.source}` | {report.status} | {report.stage or ''} | {reason} |")
     return "\n".join(lines) + "\n"
+
+
+def _reuse_lines(statistics: dict[str, Any]) -> list[str]:
+    reprints, template = statistics["reprints"], statistics["template_paragraphs"]
+    return [
+        "| | count |",
+        "|---|---:|",
+        f"| reprint clusters (two or more speeches, `duplicates` config) | {reprints['clusters']} |",
+        f"| speeches in a reprint cluster | {reprints['documents_in_clusters']} |",
+        f"| paragraphs (`paragraphs` config) | {statistics['paragraphs']} |",
+        f"| paragraphs long enough to hash | {template['hashed_paragraphs']} |",
+        f"| paragraph texts that recur in two or more speeches | {template['recurring_texts']} |",
+        f"| paragraphs that are such a recurrence | {template['paragraphs_recurring']} |",
+        f"| speeches with a recurring paragraph | {template['speeches_with_recurring']} |",
+    ]

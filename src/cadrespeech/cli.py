@@ -92,9 +92,33 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON instead of text")
     evaluate.set_defaults(run=_run_evaluate)
 
+    report = commands.add_parser(
+        "report",
+        help="write a static HTML report with PNG figures for a release",
+        description="Write index.html and figures/*.png describing a release; the page needs no network.",
+        epilog=EXIT_CODES,
+    )
+    report.add_argument("release", nargs="?", help="a version (X.Y.Z) or a release folder; default: the latest release")
+    report.add_argument("--out", type=Path, help="output folder (default: report-vX.Y.Z in the current folder)")
+    report.add_argument("--releases", type=Path, help="folder of releases (default: corpus/releases)")
+    report.set_defaults(run=_run_report)
+
     listing = commands.add_parser("releases", help="list the releases, oldest first")
     listing.add_argument("--releases", type=Path, default=None, help="releases folder")
     listing.set_defaults(run=_run_releases)
+
+    show = commands.add_parser(
+        "show", help="print one document of a release", description="Print one document: its metadata and its speech with the section tree."
+    )
+    show.add_argument("doc_id", help="a document ID, e.g. 11439411abe84baf-00")
+    show.add_argument("--version", dest="release", default="latest", help="a version, 'latest' (default) or a release folder")
+    show.add_argument("--releases", type=Path, default=None, help="releases folder")
+    show.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="folder of raw pages, for --explain (default: corpus/raw)")
+    show.add_argument("--explain", action="store_true", help="print the raw page with every removal and rewrite marked, by rule")
+    show.add_argument(
+        "--colour", choices=("auto", "always", "never"), default="auto", help="auto: colour on a terminal unless NO_COLOR is set"
+    )
+    show.set_defaults(run=_run_show)
     return parser
 
 
@@ -210,5 +234,29 @@ def _run_releases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_show(args: argparse.Namespace) -> int:
+    from .loader import release_path
+    from .show import document_header, explain_view, find_document, read_raw_text, speech_view
+
+    document = find_document(release_path(args.release, args.releases), args.doc_id)
+    colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    if args.explain:
+        raw_text = read_raw_text(document, args.raw)
+        print(document_header(document, colour) + "\n\n" + explain_view(raw_text, document.removals, colour))
+    else:
+        print(speech_view(document, colour))
+    return EXIT_OK
+
+
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from .loader import release_path
+    from .report import write_report
+
+    release = release_path(args.release or "latest", args.releases)
+    page = write_report(release, args.out or Path(f"report-{release.name}"))
+    print(page)
+    return EXIT_OK

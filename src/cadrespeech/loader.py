@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .errors import ReleaseError
 from .ingest import sha256_hex
@@ -91,9 +93,37 @@ def load(
         raise ReleaseError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
     path = release_path(version, releases_folder)
     manifest = read_manifest(path)
+    if config not in manifest.get("configs", {}):
+        raise ReleaseError(f"{path} has no config {config!r} (it has {', '.join(manifest.get('configs', {}))}); it came in a later release")
     problems = check_files(path, manifest, [data_file(config)])
     if problems:
         raise ReleaseError("; ".join(problems))
     # The release's own features (in its Parquet schema) type the columns, so a release
     # written by an older cadrespeech loads as it was written.
     return datasets.load_dataset("parquet", data_files={"train": str(path / data_file(config))}, split=split, streaming=streaming)
+
+
+def shared_paragraphs(
+    version: str | None = None, min_documents: int = 2, releases_folder: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """Paragraphs whose normalised text recurs in ``min_documents`` or more speeches.
+
+    One entry per recurring text, most widespread first: its ``paragraph_hash``, the
+    ``doc_ids`` sharing it (sorted), and its ``text`` as first found.
+    """
+    path = release_path(version, releases_folder)
+    manifest = read_manifest(path)
+    if "paragraphs" not in manifest.get("configs", {}):
+        raise ReleaseError(f"{path} has no paragraphs config; it came in a later release")
+    problems = check_files(path, manifest, [data_file("paragraphs")])
+    if problems:
+        raise ReleaseError("; ".join(problems))
+    table = pq.read_table(path / data_file("paragraphs"), columns=["doc_id", "paragraph_hash", "text"])
+    table = table.filter(pc.field("paragraph_hash").is_valid())
+    groups = table.group_by("paragraph_hash", use_threads=False).aggregate([("doc_id", "distinct"), ("text", "first")])
+    found = [
+        {"paragraph_hash": row["paragraph_hash"], "doc_ids": sorted(row["doc_id_distinct"]), "text": row["text_first"]}
+        for row in groups.to_pylist()
+        if len(row["doc_id_distinct"]) >= min_documents
+    ]
+    return sorted(found, key=lambda entry: (-len(entry["doc_ids"]), entry["paragraph_hash"]))

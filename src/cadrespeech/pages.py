@@ -18,7 +18,7 @@ import zlib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from importlib import resources
+from importlib import metadata, resources
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -29,8 +29,9 @@ from .clean import CleanConfig
 from .errors import PageError
 from .ingest import read_page
 from .pipeline import process_page
+from .reprints import SpeechSignature, signature
 from .rows import Row, page_rows
-from .schema import CONFIGS, arrow_schema
+from .schema import PAGE_CONFIGS, arrow_schema
 from .tokens import Segmenter, cache_dir
 
 
@@ -66,10 +67,15 @@ class PageResult:
     report: PageReport
     tables: dict[str, pa.Table] = field(default_factory=dict)
     tally: PageTally = PageTally()
+    signatures: tuple[SpeechSignature, ...] = ()  # one per speech, for reprint clusters
 
 
 def page_tables(rows: dict[str, list[Row]]) -> dict[str, pa.Table]:
-    return {name: pa.Table.from_pylist(rows[name], schema=arrow_schema(name)) for name in CONFIGS}
+    return {name: pa.Table.from_pylist(rows[name], schema=arrow_schema(name)) for name in PAGE_CONFIGS}
+
+
+def page_signatures(rows: dict[str, list[Row]]) -> tuple[SpeechSignature, ...]:
+    return tuple(SpeechSignature(row["doc_id"], row["n_chars"], signature(row["text"])) for row in rows["documents"])
 
 
 def page_tally(rows: dict[str, list[Row]]) -> PageTally:
@@ -114,6 +120,7 @@ def pipeline_fingerprint(options: BuildOptions, segmenter: Segmenter) -> str:
         segmenter.jieba_version,
         segmenter.dictionary_sha256,
         segmenter.domain_sha256,
+        metadata.version("datasketch"),  # its hashing makes the reprint signatures
         platform.python_version(),  # the cache's marshal format is Python's own
         *options.skip_rules,
     ]
@@ -166,7 +173,7 @@ def process_path(path: str, raw_dir: str, options: BuildOptions, look_up: bool =
         page = process_page(raw, segmenter_for(options.segmenter), options.clean_config())
         rows = page_rows(page)
         report = PageReport(source, raw.sha256, "ok", documents=len(page.speeches))
-        result = PageResult(report, page_tables(rows), page_tally(rows))
+        result = PageResult(report, page_tables(rows), page_tally(rows), page_signatures(rows))
     except PageError as error:
         result = PageResult(PageReport(source, raw.sha256, "error", stage=error.stage, reason=error.reason))
     if cache:
@@ -249,9 +256,9 @@ class PageCache:
             page_sha, body_sha, body = data.split(b"\n", 2)
             if page_sha.decode() != sha256 or hashlib.sha256(body).hexdigest() != body_sha.decode():
                 return None  # damaged or not this page's: recompute
-            report, tally, streams = marshal.loads(zlib.decompress(body))
+            report, tally, streams, signatures = marshal.loads(zlib.decompress(body))
             tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
-            result = PageResult(PageReport(**report), tables, PageTally(*tally))
+            result = PageResult(PageReport(**report), tables, PageTally(*tally), tuple(SpeechSignature(*s) for s in signatures))
         except (OSError, ValueError, EOFError, TypeError, KeyError, zlib.error, pa.ArrowException):
             return None
         return _renamed(result, source) if result.report.source != source else result
@@ -259,7 +266,8 @@ class PageCache:
     def put(self, sha256: str, result: PageResult) -> None:
         streams = {name: _ipc_bytes(table) for name, table in result.tables.items()}
         tally = (result.tally.tokens, result.tally.characters, result.tally.removed)
-        body = zlib.compress(marshal.dumps((asdict(result.report), tally, streams)), 1)
+        signatures = [(s.doc_id, s.n_chars, s.signature) for s in result.signatures]
+        body = zlib.compress(marshal.dumps((asdict(result.report), tally, streams, signatures)), 1)
         data = b"\n".join([sha256.encode(), hashlib.sha256(body).hexdigest().encode(), body])
         path = self._path(sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -283,4 +291,4 @@ def _renamed(result: PageResult, source: str) -> PageResult:
         table = tables[name]
         column = table.schema.get_field_index("source_file")
         tables[name] = table.set_column(column, table.schema.field(column), pa.array([source] * table.num_rows, pa.string()))
-    return PageResult(replace(result.report, source=source), tables, result.tally)
+    return PageResult(replace(result.report, source=source), tables, result.tally, result.signatures)

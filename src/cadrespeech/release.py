@@ -19,6 +19,7 @@ from typing import Any
 
 import datasets
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
@@ -28,6 +29,7 @@ from .citation import release_citation
 from .errors import ReleaseError, ReleaseExists
 from .ingest import list_raw_pages, sha256_hex
 from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for
+from .reprints import ReprintIndex, ReprintRow, clusters
 from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
 from .tokens import Segmenter
 from .versions import parse_version
@@ -48,7 +50,14 @@ PARQUET_OPTIONS: dict[str, Any] = {
 }
 # Rows per Parquet row group, per config: fixed, so the bytes do not depend on batching;
 # small enough that a build holds only a few groups in memory.
-ROW_GROUP_ROWS: dict[str, int] = {"documents": 2_000, "sections": 20_000, "sentences": 20_000, "removals": 50_000}
+ROW_GROUP_ROWS: dict[str, int] = {
+    "documents": 2_000,
+    "sections": 20_000,
+    "sentences": 20_000,
+    "paragraphs": 20_000,
+    "removals": 50_000,
+    "duplicates": 50_000,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +207,7 @@ class _Statistics:
     def figures(self) -> dict[str, Any]:
         return {
             **{name: self.counts[name] for name in ("pages", "pages_ok", "pages_failed", "pages_duplicate")},
-            **{name: self.counts[name] for name in ("documents", "sections", "sentences", "tokens", "characters")},
+            **{name: self.counts[name] for name in ("documents", "sections", "sentences", "paragraphs", "tokens", "characters")},
             "removals": self.counts["removals"],
             "removals_per_rule": {
                 rule: {"edits": self.removed[rule], "raw_chars": self.removed_chars[rule]} for rule in sorted(self.removed)
@@ -217,6 +226,7 @@ def _write_release(
 ) -> tuple[int, int, int, tuple[PageReport, ...]]:
     """Write the release's files into ``folder``; return pages, pages ok, documents, problems."""
     writers = {}
+    reprints = ReprintIndex()
     for name in CONFIGS:
         (folder / data_file(name)).parent.mkdir(parents=True)
         writers[name] = _TableWriter(folder / data_file(name), name)
@@ -242,6 +252,10 @@ def _write_release(
             statistics.add(result)
             for name, table in result.tables.items():
                 writers[name].add(table)
+            for speech in result.signatures:
+                reprints.add(speech)
+    duplicates = reprints.rows()
+    writers["duplicates"].add(pa.Table.from_pylist([asdict(row) for row in duplicates], schema=arrow_schema("duplicates")))
     files: dict[str, dict[str, Any]] = {}
     configs: dict[str, dict[str, Any]] = {}
     for name, writer in writers.items():
@@ -249,7 +263,11 @@ def _write_release(
         relative = data_file(name)
         files[relative] = _file_entry(folder / relative, rows=writer.rows)
         configs[name] = {"files": [relative], "rows": writer.rows, "schema_fingerprint": schema_fingerprint(CONFIGS[name])}
-    figures = statistics.figures()
+    figures = {
+        **statistics.figures(),
+        "reprints": reprint_figures(duplicates),
+        "template_paragraphs": recurring_paragraphs(folder / data_file("paragraphs")),
+    }
     files[RAW_INPUTS] = _file_entry(folder / RAW_INPUTS, rows=figures["pages"])
     (folder / CITATION).write_text(release_citation(citation_path, version), encoding="utf-8", newline="\n")
     files[CITATION] = _file_entry(folder / CITATION)
@@ -282,6 +300,29 @@ def _write_release(
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8", newline="\n")
     return figures["pages"], figures["pages_ok"], figures["documents"], tuple(problems)
+
+
+def reprint_figures(rows: list[ReprintRow]) -> dict[str, int]:
+    found = clusters(rows)
+    return {"clusters": len(found), "documents_in_clusters": sum(map(len, found.values()))}
+
+
+def recurring_paragraphs(path: Path) -> dict[str, int]:
+    """Hashed paragraphs, and those whose hash recurs in two or more speeches.
+
+    Read back from the written file, one column pair, so a build holds no paragraph
+    table of its own.
+    """
+    table = pq.read_table(path, columns=["doc_id", "paragraph_hash"]).filter(pc.field("paragraph_hash").is_valid())
+    per_hash = table.group_by("paragraph_hash").aggregate([("doc_id", "count_distinct")])
+    shared = per_hash.filter(pc.field("doc_id_count_distinct") >= 2)
+    in_shared = table.filter(pc.is_in(table["paragraph_hash"], shared["paragraph_hash"]))
+    return {
+        "hashed_paragraphs": table.num_rows,
+        "recurring_texts": shared.num_rows,
+        "paragraphs_recurring": in_shared.num_rows,
+        "speeches_with_recurring": len(pc.unique(in_shared["doc_id"])),
+    }
 
 
 def _domain_entry(segmenter: Segmenter) -> dict[str, Any] | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import ProcessedPage
+from .records import ProcessedPage, Sentence, Speech
+from .reprints import paragraph_hash
 from .views import sentence_fields, speech_metadata
 
 Row = dict[str, Any]
@@ -31,11 +32,15 @@ def sentence_id(document: str, index: int) -> str:
     return f"{document}-{index:05d}"
 
 
+def paragraph_id(document: str, index: int) -> str:
+    return f"{document}-p{index:04d}"
+
+
 def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
     """Rows for every config from one page."""
     decoded = page.decoded
     pid = page_id(decoded.sha256)
-    rows: dict[str, list[Row]] = {"documents": [], "sections": [], "sentences": [], "removals": []}
+    rows: dict[str, list[Row]] = {"documents": [], "sections": [], "sentences": [], "paragraphs": [], "removals": []}
     for speech in page.speeches:
         did = doc_id(pid, speech.index)
         rows["documents"].append(
@@ -84,6 +89,7 @@ def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
                     **sentence_fields(sentence),
                 }
             )
+        rows["paragraphs"] += paragraph_rows(speech, did)
     for index, edit in enumerate(page.cleaned.edits):
         rows["removals"].append(
             {
@@ -95,6 +101,34 @@ def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
                 "raw_end": edit.end,
                 "text": edit.before,
                 "replacement": edit.after,
+            }
+        )
+    return rows
+
+
+def paragraph_rows(speech: Speech, did: str) -> list[Row]:
+    """One row per paragraph: its sentences' span of the speech text, and its hash."""
+    by_paragraph: dict[int, list[Sentence]] = {}
+    for sentence in speech.sentences:
+        by_paragraph.setdefault(sentence.paragraph, []).append(sentence)
+    rows = []
+    for index, sentences in sorted(by_paragraph.items()):
+        start, end = sentences[0].start, sentences[-1].end
+        text = speech.text[start:end]
+        first = sentences[0]
+        rows.append(
+            {
+                "doc_id": did,
+                "paragraph_id": paragraph_id(did, index),
+                "paragraph": index,
+                "section_id": None if first.section is None else section_id(did, first.section),
+                "part": first.part,
+                "is_heading": all(s.is_heading for s in sentences),
+                "text": text,
+                "start": start,
+                "end": end,
+                "n_chars": len(text),
+                "paragraph_hash": paragraph_hash(text),
             }
         )
     return rows

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 
 import pyarrow as pa
 from datasets import Features, List, Value
 
-STRING, BOOL, INT32 = Value("string"), Value("bool"), Value("int32")
+STRING, BOOL, INT32, FLOAT32 = Value("string"), Value("bool"), Value("int32"), Value("float32")
 
 DOCUMENTS = Features(
     {
@@ -79,6 +80,33 @@ SENTENCES = Features(
     }
 )
 
+PARAGRAPHS = Features(
+    {
+        "doc_id": STRING,
+        "paragraph_id": STRING,
+        "paragraph": INT32,
+        "section_id": STRING,
+        "part": STRING,
+        "is_heading": BOOL,
+        "text": STRING,
+        "start": INT32,
+        "end": INT32,
+        "n_chars": INT32,
+        "paragraph_hash": STRING,
+    }
+)
+
+DUPLICATES = Features(
+    {
+        "doc_id": STRING,
+        "cluster_id": STRING,
+        "canonical_doc_id": STRING,
+        "cluster_size": INT32,
+        "similarity": FLOAT32,
+        "is_canonical": BOOL,
+    }
+)
+
 REMOVALS = Features(
     {
         "page_id": STRING,
@@ -97,14 +125,26 @@ CONFIGS: dict[str, Features] = {
     "documents": DOCUMENTS,
     "sections": SECTIONS,
     "sentences": SENTENCES,
+    "paragraphs": PARAGRAPHS,
     "removals": REMOVALS,
+    "duplicates": DUPLICATES,
 }
+# Configs whose rows come page by page; "duplicates" is reckoned over the whole release.
+PAGE_CONFIGS: tuple[str, ...] = ("documents", "sections", "sentences", "paragraphs", "removals")
 DEFAULT_CONFIG = "documents"
 # Columns whose values are unique within the config.
-UNIQUE_KEYS: dict[str, str] = {"documents": "doc_id", "sections": "section_id", "sentences": "sentence_id"}
+UNIQUE_KEYS: dict[str, str] = {
+    "documents": "doc_id",
+    "sections": "section_id",
+    "sentences": "sentence_id",
+    "paragraphs": "paragraph_id",
+    "duplicates": "doc_id",
+}
 
 
+@cache
 def arrow_schema(config: str) -> pa.Schema:
+    # datasets rebuilds the schema (and its metadata) on every access: a cost per page.
     return CONFIGS[config].arrow_schema
 
 

@@ -11,6 +11,7 @@ from datasets import Features
 
 from .errors import ReleaseError
 from .loader import check_files, read_manifest
+from .reprints import paragraph_hash
 from .schema import CONFIGS, UNIQUE_KEYS, data_file, schema_fingerprint
 
 MAX_PROBLEMS_PER_CHECK = 20
@@ -24,7 +25,7 @@ def verify_release(path: Path) -> list[str]:
         return [str(error)]
     problems = check_files(path, manifest)
     tables: dict[str, list[dict[str, Any]]] = {}
-    for name in CONFIGS:
+    for name in _expected_configs(manifest):
         file = path / data_file(name)
         info = manifest.get("configs", {}).get(name)
         if info is None:
@@ -51,7 +52,44 @@ def verify_release(path: Path) -> list[str]:
             problems += _capped(f"{file}: {key} {value} occurs more than once" for value in repeated)
     if {"documents", "sections", "sentences"} <= tables.keys():
         problems += _check_offsets(path, tables)
+    if {"documents", "paragraphs", "duplicates"} <= tables.keys():
+        problems += _check_reuse(path, tables)
     return problems
+
+
+# Configs a release of each cadrespeech version has; older releases stay verifiable.
+FIRST_CONFIGS = ("documents", "sections", "sentences", "removals")
+REUSE_CONFIGS_SINCE = (0, 4, 0)
+
+
+def _expected_configs(manifest: dict[str, Any]) -> list[str]:
+    built_by = tuple(int(part) for part in str(manifest.get("build", {}).get("cadrespeech", "0.0.0")).split(".")[:3])
+    return list(CONFIGS) if built_by >= REUSE_CONFIGS_SINCE else list(FIRST_CONFIGS)
+
+
+def _check_reuse(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Paragraphs lie in their documents with the hash of their text; every document has one reprint row."""
+    texts = {row["doc_id"]: row["text"] for row in tables["documents"]}
+    paragraph_file, duplicates_file = path / data_file("paragraphs"), path / data_file("duplicates")
+
+    def paragraph_problems():
+        for row in tables["paragraphs"]:
+            text = texts.get(row["doc_id"])
+            if text is None or text[row["start"] : row["end"]] != row["text"]:
+                yield f"{paragraph_file}: {row['paragraph_id']} text does not match its document at {row['start']}-{row['end']}"
+            elif row["paragraph_hash"] != paragraph_hash(row["text"]):
+                yield f"{paragraph_file}: {row['paragraph_id']} paragraph_hash is not the hash of its text"
+
+    def duplicate_problems():
+        rows = {row["doc_id"]: row for row in tables["duplicates"]}
+        if rows.keys() != texts.keys():
+            yield f"{duplicates_file}: {len(rows.keys() ^ texts.keys())} documents lack a row or have no document"
+        for row in rows.values():
+            canonical = rows.get(row["canonical_doc_id"])
+            if canonical is None or canonical["cluster_id"] != row["cluster_id"] or not canonical["is_canonical"]:
+                yield f"{duplicates_file}: {row['doc_id']} names canonical {row['canonical_doc_id']}, which does not stand for its cluster"
+
+    return _capped(paragraph_problems()) + _capped(duplicate_problems())
 
 
 def _check_offsets(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:

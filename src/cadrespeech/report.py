@@ -1,0 +1,235 @@
+"""A corpus report a person can look at: one static HTML page and PNG figures.
+
+Everything is read from a release's own files, so a report describes exactly what
+was published. The page needs no network: figures are files beside it, and the one
+inline script only marks which figures loaded (a headless-browser test reads that).
+Figure labels are ASCII, since a machine may have no Chinese font; Chinese terms
+and titles go into HTML tables, which the browser renders with its own fonts.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .loader import read_manifest
+from .schema import data_file
+
+# Genres as the release names them, with the English label a figure shows.
+GENRE_LABELS: dict[str, str] = {
+    "讲话": "speech",
+    "致辞": "address",
+    "报告": "work report",
+    "讲话纪要": "speech summary",
+    "发言": "statement",
+    "主持词": "chairing words",
+    "书信": "letter",
+    "决议": "resolution",
+    "通知": "notice",
+    "法规": "regulation",
+    "公文": "official document",
+    "新闻": "news",
+    "纪要": "minutes",
+    "消歧义页": "disambiguation",
+    "文章": "article",
+}
+# Content words for the top-terms table: nouns, verbs, verbal nouns, set phrases.
+TERM_TAGS = ("n", "nz", "vn", "v", "l", "i")
+TOP_TERMS = 40
+FIGURE_DPI = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    name: str  # file stem under figures/
+    title: str
+    caption: str
+
+
+FIGURES = (
+    Figure("lengths", "Speech length", "Characters per speech (documents with is_speech)."),
+    Figure("section_depth", "Section depth", "Deepest numbered section level per document (0: no numbered sections)."),
+    Figure("years", "Speeches by year", "Year of the speech date; documents without a date are counted as unknown."),
+    Figure("genres", "Documents by genre", "Genre as classified; speeches and non-speeches alike."),
+    Figure("removals", "Removals per rule", "Edits in the removals ledger, by cleaning rule (the 20 most used)."),
+    Figure("reprints", "Reprint clusters", "Reprint clusters by size (duplicates config; clusters of two or more)."),
+)
+
+
+def write_report(release: Path, out: Path) -> Path:
+    """Write ``out/index.html`` and ``out/figures/*.png`` for the release folder; return the page."""
+    manifest = read_manifest(release)
+    facts = gather(release, manifest)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    draw_figures(facts, figures)
+    page = out / "index.html"
+    page.write_text(render_html(manifest, facts), encoding="utf-8", newline="\n")
+    return page
+
+
+def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The figures' and tables' data, read column by column from the release's files."""
+    documents = pq.read_table(release / data_file("documents"), columns=["doc_id", "title", "date", "genre", "is_speech", "n_chars"])
+    levels = pq.read_table(release / data_file("sections"), columns=["doc_id", "level"])
+    depth = dict.fromkeys(documents["doc_id"].to_pylist(), 0)
+    for row in levels.group_by("doc_id").aggregate([("level", "max")]).to_pylist():
+        depth[row["doc_id"]] = row["level_max"]
+    dates = documents["date"].to_pylist()
+    configs = manifest.get("configs", {})
+    facts: dict[str, Any] = {
+        "statistics": manifest.get("statistics", {}),
+        "lengths": [n for n, speech in zip(documents["n_chars"].to_pylist(), documents["is_speech"].to_pylist(), strict=True) if speech],
+        "depths": Counter(depth.values()),
+        "years": Counter(d[:4] if d else "unknown" for d in dates),
+        "genres": Counter(documents["genre"].to_pylist()),
+        "top_terms": top_terms(release),
+        "clusters": [],
+    }
+    if "duplicates" in configs:
+        titles = dict(zip(documents["doc_id"].to_pylist(), documents["title"].to_pylist(), strict=True))
+        duplicates = pq.read_table(release / data_file("duplicates")).filter(pc.field("cluster_size") >= 2)
+        members: dict[str, list[str]] = {}
+        for row in duplicates.to_pylist():
+            members.setdefault(row["canonical_doc_id"], []).append(row["doc_id"])
+        facts["clusters"] = [
+            {"canonical": canonical, "title": titles.get(canonical), "members": sorted(docs)}
+            for canonical, docs in sorted(members.items(), key=lambda item: (-len(item[1]), item[0]))
+        ]
+    return facts
+
+
+def top_terms(release: Path) -> list[tuple[str, str, int]]:
+    """The most frequent content words (two characters or more), read a row group at a time."""
+    counts: Counter[tuple[str, str]] = Counter()
+    parquet = pq.ParquetFile(release / data_file("sentences"))
+    for batch in parquet.iter_batches(columns=["tokens", "pos"], batch_size=20_000):
+        tokens, tags = pc.list_flatten(batch.column("tokens")), pc.list_flatten(batch.column("pos"))
+        keep = pc.and_(pc.is_in(tags, value_set=_tag_set()), pc.greater_equal(pc.utf8_length(tokens), 2))
+        pairs = zip(pc.filter(tokens, keep).to_pylist(), pc.filter(tags, keep).to_pylist(), strict=True)
+        counts.update(pairs)
+    return [(word, tag, n) for (word, tag), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_TERMS]]
+
+
+def _tag_set():
+    import pyarrow as pa
+
+    return pa.array(TERM_TAGS)
+
+
+def draw_figures(facts: dict[str, Any], folder: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen needed
+    from matplotlib import pyplot as plt
+
+    statistics = facts["statistics"]
+    removals = sorted(statistics.get("removals_per_rule", {}).items(), key=lambda item: (-item[1]["edits"], item[0]))[:20]
+    sizes = Counter(len(cluster["members"]) for cluster in facts["clusters"])
+    bars = {
+        "section_depth": sorted(facts["depths"].items()),
+        "years": sorted(facts["years"].items(), key=lambda item: (item[0] == "unknown", item[0])),
+        "genres": sorted(((GENRE_LABELS.get(g, "other"), n) for g, n in facts["genres"].items()), key=lambda item: -item[1]),
+        "removals": [(rule, counts["edits"]) for rule, counts in removals],
+        "reprints": sorted(sizes.items()),
+    }
+    for figure in FIGURES:
+        fig, axes = plt.subplots(figsize=(7, 4))
+        if figure.name == "lengths":
+            axes.hist(facts["lengths"] or [0], bins=20, color="#4c72b0")
+            axes.set_xlabel("characters")
+            axes.set_ylabel("speeches")
+        else:
+            labels, values = zip(*bars[figure.name], strict=True) if bars[figure.name] else ((), ())
+            horizontal = figure.name in ("genres", "removals")
+            positions = range(len(values))
+            if horizontal:
+                axes.barh(positions, values, color="#4c72b0")
+                axes.set_yticks(list(positions), [str(label) for label in labels], fontsize=8)
+                axes.invert_yaxis()
+            else:
+                axes.bar(positions, values, color="#4c72b0")
+                axes.set_xticks(list(positions), [str(label) for label in labels])
+            if not values:
+                axes.text(0.5, 0.5, "none in this release", ha="center", va="center", transform=axes.transAxes)
+        axes.set_title(figure.title)
+        fig.tight_layout()
+        # No software or date stamp: the same release gives the same bytes.
+        fig.savefig(folder / f"{figure.name}.png", dpi=FIGURE_DPI, metadata={"Software": None})
+        plt.close(fig)
+
+
+def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
+    statistics = facts["statistics"]
+    version = manifest.get("version", "?")
+    names = ("pages", "documents", "sections", "paragraphs", "sentences", "tokens", "characters")
+    counts = [(name, statistics.get(name)) for name in names]
+    template = statistics.get("template_paragraphs", {})
+    reuse = [
+        ("reprint clusters", statistics.get("reprints", {}).get("clusters")),
+        ("speeches in a reprint cluster", statistics.get("reprints", {}).get("documents_in_clusters")),
+        ("paragraph texts recurring in two or more speeches", template.get("recurring_texts")),
+        ("speeches with a recurring paragraph", template.get("speeches_with_recurring")),
+    ]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>cadrespeech v{_e(version)}: corpus report</title>",
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}"
+        "td.n{text-align:right}figure{margin:1.5rem 0}img{max-width:100%}</style>",
+        "</head><body>",
+        f"<h1>cadrespeech v{_e(version)}</h1>",
+        f"<p>Built by cadrespeech {_e(manifest.get('build', {}).get('cadrespeech', '?'))}; "
+        f"manifest of this release: <code>manifest.json</code>.</p>",
+        "<h2>Size</h2>",
+        _table(("", "count"), counts),
+        "<h2>Reprints and template paragraphs</h2>",
+        _table(("", "count"), [(k, v) for k, v in reuse if v is not None] or [("not in this release", "")]),
+    ]
+    for figure in FIGURES:
+        parts.append(
+            f'<figure id="{figure.name}"><img src="figures/{figure.name}.png" alt="{_e(figure.title)}" data-figure="{figure.name}">'
+            f"<figcaption>{_e(figure.caption)}</figcaption></figure>"
+        )
+    parts += [
+        "<h2>Top terms</h2>",
+        "<p>Most frequent words of two characters or more tagged " + ", ".join(TERM_TAGS) + ".</p>",
+        _table(("term", "tag", "count"), facts["top_terms"]),
+        "<h2>Reprint clusters</h2>",
+        _table(
+            ("canonical speech", "title", "reprints"),
+            [(c["canonical"], c["title"] or "", ", ".join(m for m in c["members"] if m != c["canonical"])) for c in facts["clusters"]],
+        )
+        if facts["clusters"]
+        else "<p>None in this release.</p>",
+        "<script>",
+        # Marks each figure once it loaded (or failed), so a headless browser can tell.
+        "window.addEventListener('load',function(){document.querySelectorAll('img[data-figure]').forEach(function(i){"
+        "i.setAttribute('data-loaded',i.complete&&i.naturalWidth>0?'yes':'no')});"
+        "document.body.setAttribute('data-ready','yes')});",
+        "</script>",
+        f"<!-- figures: {json.dumps([f.name for f in FIGURES])} -->",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _table(header: tuple[str, ...], rows) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="n">{value}</td>' if isinstance(value, int) else f"<td>{_e(value)}</td>" for value in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))

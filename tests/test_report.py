@@ -1,0 +1,94 @@
+"""The corpus report: its figures and tables, and that it opens in a browser with no network."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cadrespeech import genre
+from cadrespeech.cli import main
+from cadrespeech.release import build_release
+from cadrespeech.report import FIGURES, GENRE_LABELS, write_report
+
+from .conftest import CARD, CITATION, FIXTURE_PAGES
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
+    root = tmp_path_factory.mktemp("report")
+    return build_release("0.1.0", FIXTURE_PAGES, root / "releases", CARD, CITATION, progress=False).path
+
+
+@pytest.fixture(scope="module")
+def report(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_report(release, tmp_path_factory.mktemp("out"))
+
+
+def test_every_figure_is_a_png_and_the_page_shows_it(report: Path) -> None:
+    page = report.read_text(encoding="utf-8")
+    for figure in FIGURES:
+        assert (report.parent / "figures" / f"{figure.name}.png").read_bytes().startswith(PNG_MAGIC)
+        assert f'src="figures/{figure.name}.png"' in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page), "the report must not reach the network"
+
+
+def test_the_page_holds_the_releases_figures_terms_and_clusters(report: Path) -> None:
+    page = report.read_text(encoding="utf-8")
+    assert '<td>documents</td><td class="n">40</td>' in page
+    assert "营商环境" in page  # a top term of the fixture pages, thanks to the domain dictionary
+    assert page.count("<h2>Reprint clusters</h2>") == 1 and "None in this release" not in page
+
+
+def test_figures_are_the_same_bytes_each_time(release: Path, report: Path, tmp_path: Path) -> None:
+    again = write_report(release, tmp_path)
+    for figure in FIGURES:
+        name = f"figures/{figure.name}.png"
+        assert (again.parent / name).read_bytes() == (report.parent / name).read_bytes()
+
+
+def test_every_genre_the_classifier_names_has_an_english_label() -> None:
+    named = {rule.genre for rule in genre.GENRE_RULES} | {genre.FALLBACK[1], "讲话", "公文"}
+    named |= {name for _, name in genre._SPEECH_GENRES} | {name for _, name in genre._DOCUMENT_GENRES}
+    assert named <= GENRE_LABELS.keys(), named - GENRE_LABELS.keys()
+
+
+def test_the_report_command_writes_the_page(release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(release), "--out", str(tmp_path / "r")]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "r" / "index.html")
+    assert main(["report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")]) == 2
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(chromium() is None and not os.environ.get("CI"), reason="Chromium is not installed (CI installs it)")
+def test_the_report_opens_in_headless_chromium_with_every_figure_loaded(report: Path, tmp_path: Path) -> None:
+    browser = chromium()
+    assert browser, "CI must install Chromium (apt-get install chromium)"
+    flags = (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}")
+    url = report.resolve().as_uri()
+    dom = subprocess.run([browser, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True).stdout
+    assert 'data-ready="yes"' in dom, "the page's load handler did not run"
+    loaded = dict(re.findall(r'data-figure="(\w+)" data-loaded="(\w+)"', dom))
+    assert loaded == {figure.name: "yes" for figure in FIGURES}
+    shot = tmp_path / "shot.png"
+    subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1000,3000", url], capture_output=True, timeout=120, check=True)
+    assert shot.read_bytes().startswith(PNG_MAGIC) and shot.stat().st_size > 50_000  # a blank page is a few kB

@@ -1,0 +1,120 @@
+"""Reprint clusters and template paragraphs, on a release built from our fixture pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cadrespeech
+from cadrespeech.release import build_release
+from cadrespeech.reprints import (
+    REPRINT_SIMILARITY,
+    ReprintIndex,
+    SpeechSignature,
+    normalise,
+    paragraph_hash,
+    signature,
+    similarity,
+)
+from cadrespeech.verify import verify_release
+
+from .conftest import CARD, CITATION, FIXTURE_PAGES
+
+REPRINTS = json.loads((FIXTURE_PAGES.parent / "reprints.json").read_text(encoding="utf-8"))
+PARAGRAPH = "企业的口碑，是营商环境最真实的成绩单。我们要把企业满意度作为检验工作的标准，让每一家企业都感受到诚意。"
+
+chinese = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=60)
+noise = st.sampled_from([" ", "\u3000", "，", ",", "。", ".", "“", '"', "、", "！", "!", "\n", "（", "("])
+
+
+@given(chinese, st.lists(st.tuples(st.integers(0, 60), noise), max_size=8))
+def test_spacing_and_punctuation_do_not_change_the_normal_form(text: str, insertions: list[tuple[int, str]]) -> None:
+    noisy = text
+    for position, mark in insertions:
+        noisy = noisy[:position] + mark + noisy[position:]
+    assert normalise(noisy) == normalise(text) == text
+    assert normalise(normalise(noisy)) == normalise(noisy)
+
+
+def test_a_paragraph_hash_ignores_width_and_punctuation_but_not_words() -> None:
+    half_width = PARAGRAPH.replace("，", ", ").replace("。", ". ")
+    assert paragraph_hash(PARAGRAPH) == paragraph_hash(half_width) is not None
+    assert paragraph_hash(PARAGRAPH) != paragraph_hash(PARAGRAPH.replace("全", "区").replace("企业", "单位"))
+    assert paragraph_hash("同志们：") is None and paragraph_hash("谢谢大家！") is None
+
+
+def test_signatures_are_deterministic_and_estimate_similarity() -> None:
+    other = "坚持以人民为中心的发展思想，把群众的急难愁盼作为工作的出发点和落脚点，一件一件抓落实。" * 2
+    assert signature(PARAGRAPH) == signature(PARAGRAPH)
+    assert similarity(signature(PARAGRAPH), signature(PARAGRAPH + "。")) == 1.0
+    assert similarity(signature(PARAGRAPH), signature(other)) < 0.1
+
+
+def test_clusters_join_through_a_chain_and_the_fullest_text_stands_for_them() -> None:
+    base = "".join(f"第{n}项工作要抓紧推进，确保按期完成任务目标。" for n in "一二三四五六七八九十")
+    edited = base.replace("第三项", "第叁项")
+    longer = edited + "各单位要加强协调配合。"
+    index = ReprintIndex()
+    for doc, text in (("b-00", edited), ("a-00", base), ("c-00", longer), ("d-00", "完全不同的另一篇讲话，谈的是防汛抗旱工作。" * 5)):
+        index.add(SpeechSignature(doc, len(text), signature(text)))
+    rows = {row.doc_id: row for row in index.rows()}
+    assert [rows[d].canonical_doc_id for d in ("a-00", "b-00", "c-00")] == ["c-00"] * 3
+    assert rows["c-00"].is_canonical and rows["c-00"].similarity == 1.0 and rows["a-00"].cluster_size == 3
+    assert rows["d-00"].cluster_size == 1 and rows["d-00"].canonical_doc_id == "d-00"
+    assert [row.doc_id for row in index.rows()] == ["b-00", "a-00", "c-00", "d-00"]  # the order added
+
+
+@pytest.fixture(scope="module")
+def fixture_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
+    root = tmp_path_factory.mktemp("reprints")
+    return build_release("0.1.0", FIXTURE_PAGES, root / "releases", CARD, CITATION, progress=False).path
+
+
+def doc_ids_by_file(release: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for row in pq.read_table(release / "documents/train-00000-of-00001.parquet", columns=["doc_id", "source_file"]).to_pylist():
+        found.setdefault(row["source_file"], []).append(row["doc_id"])
+    return found
+
+
+def test_a_reprint_in_another_layout_shares_a_cluster_and_a_same_theme_speech_does_not(fixture_release: Path) -> None:
+    files = doc_ids_by_file(fixture_release)
+    rows = {r["doc_id"]: r for r in pq.read_table(fixture_release / "duplicates/train-00000-of-00001.parquet").to_pylist()}
+    assert rows.keys() == {doc for docs in files.values() for doc in docs}  # every speech has a row
+    for left, right in REPRINTS["same_speech"]:
+        (a,), (b,) = files[left], files[right]
+        assert rows[a]["cluster_id"] == rows[b]["cluster_id"]
+        assert min(rows[a]["similarity"], rows[b]["similarity"]) >= REPRINT_SIMILARITY
+    for left, right in REPRINTS["different_speech_same_theme"]:
+        (a,), (c,) = files[left], files[right]
+        assert rows[a]["cluster_id"] != rows[c]["cluster_id"]
+    clustered = {r["cluster_id"] for r in rows.values() if r["cluster_size"] > 1}
+    assert len(clustered) == len(REPRINTS["same_speech"])  # no other fixture page is a reprint
+
+
+def test_shared_paragraphs_name_every_speech_that_holds_them(fixture_release: Path) -> None:
+    files = doc_ids_by_file(fixture_release)
+    shared = cadrespeech.shared_paragraphs(version="0.1.0", releases_folder=fixture_release.parent)
+    for left, right, opening in REPRINTS["shared_paragraphs"]:
+        (entry,) = [e for e in shared if e["text"].startswith(opening[:12])]
+        assert set(files[left]) | set(files[right]) <= set(entry["doc_ids"])
+    assert all(len(e["doc_ids"]) >= 2 for e in shared)
+
+
+def test_the_release_card_and_manifest_count_reprints_and_recurring_paragraphs(fixture_release: Path) -> None:
+    statistics = json.loads((fixture_release / "manifest.json").read_text(encoding="utf-8"))["statistics"]
+    assert statistics["reprints"] == {"clusters": 1, "documents_in_clusters": 2}
+    assert statistics["template_paragraphs"]["recurring_texts"] >= len(REPRINTS["shared_paragraphs"])
+    card = (fixture_release / "README.md").read_text(encoding="utf-8")
+    assert "| reprint clusters (two or more speeches, `duplicates` config) | 1 |" in card
+    assert verify_release(fixture_release) == []
+
+
+def test_older_releases_say_they_have_no_paragraphs() -> None:
+    with pytest.raises(cadrespeech.ReleaseError, match="no paragraphs config"):
+        cadrespeech.shared_paragraphs(version="0.3.0")
