@@ -22,7 +22,9 @@ path = sys.argv[1]
 ds = datasets.load_dataset(path, "sentences", split="train")
 streamed = list(datasets.load_dataset(path, "sentences", split="train", streaming=True))  # read to the end
 default = datasets.load_dataset(path, split="train")
+configs = {name: len(datasets.load_dataset(path, name, split="train")) for name in datasets.get_dataset_config_names(path)}
 print(json.dumps({
+    "config_rows": configs,
     "rows": len(ds),
     "streamed": len(streamed),
     "tokens_type": str(ds.features["tokens"]),
@@ -47,9 +49,19 @@ def test_plain_datasets_loads_a_release_without_our_package(built_release: Path,
     assert out["tokens_type"] == "List(Value('string'))"
     assert all(isinstance(t, str) for t in out["first_tokens"])
     assert out["default_columns"][0] == "doc_id" and "text" in out["default_columns"]
+    manifest = json.loads((built_release / "manifest.json").read_text(encoding="utf-8"))
+    assert out["config_rows"] == {name: info["rows"] for name, info in manifest["configs"].items()}
+    assert {"paragraphs", "duplicates"} <= out["config_rows"].keys()
 
 
-@pytest.mark.parametrize("version", ["v0.1.0", "v0.2.0", "v0.3.0"])
+COMMITTED = sorted(p.name for p in (ROOT / "corpus" / "releases").glob("v*.*.*"))
+
+
+def test_every_committed_release_is_checked() -> None:
+    assert {"v0.1.0", "v0.2.0", "v0.3.0", "v0.4.0"} <= set(COMMITTED)
+
+
+@pytest.mark.parametrize("version", COMMITTED)
 def test_committed_release_verifies_and_loads_without_our_package(private_cache: Path, version: str) -> None:
     from cadrespeech.verify import verify_release
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -92,3 +93,13 @@ def test_the_report_opens_in_headless_chromium_with_every_figure_loaded(report: 
     shot = tmp_path / "shot.png"
     subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1000,3000", url], capture_output=True, timeout=120, check=True)
     assert shot.read_bytes().startswith(PNG_MAGIC) and shot.stat().st_size > 50_000  # a blank page is a few kB
+
+
+def test_a_build_puts_the_report_in_the_release_and_its_card_shows_the_figures(release: Path) -> None:
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    expected = {"report/index.html", *(f"report/figures/{figure.name}.png" for figure in FIGURES)}
+    assert expected <= manifest["files"].keys()
+    card = (release / "README.md").read_text(encoding="utf-8")
+    linked = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", card)
+    assert sorted(linked) == sorted(f"report/figures/{figure.name}.png" for figure in FIGURES)
+    assert all((release / path).is_file() for path in linked)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .report import FIGURES
 from .schema import CONFIGS, DEFAULT_CONFIG, data_file
 
 if TYPE_CHECKING:
@@ -83,6 +84,11 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
         "",
         *_reuse_lines(statistics),
         "",
+        "### Figures",
+        "",
+        "From this release's files; the whole report, with top terms and the clusters, is `report/index.html`.",
+        "",
+        *[line for figure in FIGURES for line in (f"![{figure.title}: {figure.caption}](report/figures/{figure.name}.png)", "")],
         "### Removals per rule",
         "",
         "| rule | edits | raw characters |",

@@ -29,6 +29,7 @@ from .citation import release_citation
 from .errors import ReleaseError, ReleaseExists
 from .ingest import list_raw_pages, sha256_hex
 from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for
+from .report import write_report
 from .reprints import ReprintIndex, ReprintRow, clusters
 from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
 from .tokens import Segmenter
@@ -37,6 +38,7 @@ from .versions import parse_version
 MANIFEST = "manifest.json"
 CARD = "README.md"
 CITATION = "CITATION.cff"
+REPORT = "report"  # index.html and figures/*.png: the corpus report, made by the build
 # One JSON line per raw page: its path, sha256, status, documents, and any error.
 RAW_INPUTS = "raw_inputs.jsonl"
 # Fixed writer settings: part of what makes two builds byte-identical.
@@ -271,6 +273,13 @@ def _write_release(
     files[RAW_INPUTS] = _file_entry(folder / RAW_INPUTS, rows=figures["pages"])
     (folder / CITATION).write_text(release_citation(citation_path, version), encoding="utf-8", newline="\n")
     files[CITATION] = _file_entry(folder / CITATION)
+    # The report's figures go into the release, for its card to show.
+    write_report(
+        folder, folder / REPORT, {"version": version, "configs": configs, "statistics": figures, "build": {"cadrespeech": __version__}}
+    )
+    for path in sorted((folder / REPORT).rglob("*")):
+        if path.is_file():
+            files[path.relative_to(folder).as_posix()] = _file_entry(path)
     splits = {name: (writer.rows, writer.arrow_bytes) for name, writer in writers.items()}
     card = render_card(version, figures, splits, tuple(problems), card_path.read_text(encoding="utf-8"))
     (folder / CARD).write_text(card, encoding="utf-8", newline="\n")

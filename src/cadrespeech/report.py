@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -63,9 +64,13 @@ FIGURES = (
 )
 
 
-def write_report(release: Path, out: Path) -> Path:
-    """Write ``out/index.html`` and ``out/figures/*.png`` for the release folder; return the page."""
-    manifest = read_manifest(release)
+def write_report(release: Path, out: Path, manifest: dict[str, Any] | None = None) -> Path:
+    """Write ``out/index.html`` and ``out/figures/*.png`` for the release folder; return the page.
+
+    A build passes the manifest it is about to write, since the report goes into the
+    release (and its checksums into the manifest).
+    """
+    manifest = manifest if manifest is not None else read_manifest(release)
     facts = gather(release, manifest)
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
@@ -107,21 +112,19 @@ def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def top_terms(release: Path) -> list[tuple[str, str, int]]:
-    """The most frequent content words (two characters or more), read a row group at a time."""
-    counts: Counter[tuple[str, str]] = Counter()
+    """The most frequent content words (two characters or more), counted a row group at a time."""
+    counts: Counter[str] = Counter()
+    tags = pa.array(TERM_TAGS)
     parquet = pq.ParquetFile(release / data_file("sentences"))
     for batch in parquet.iter_batches(columns=["tokens", "pos"], batch_size=20_000):
-        tokens, tags = pc.list_flatten(batch.column("tokens")), pc.list_flatten(batch.column("pos"))
-        keep = pc.and_(pc.is_in(tags, value_set=_tag_set()), pc.greater_equal(pc.utf8_length(tokens), 2))
-        pairs = zip(pc.filter(tokens, keep).to_pylist(), pc.filter(tags, keep).to_pylist(), strict=True)
-        counts.update(pairs)
-    return [(word, tag, n) for (word, tag), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_TERMS]]
-
-
-def _tag_set():
-    import pyarrow as pa
-
-    return pa.array(TERM_TAGS)
+        words, pos = pc.list_flatten(batch.column("tokens")), pc.list_flatten(batch.column("pos"))
+        keep = pc.and_(pc.is_in(pos, value_set=tags), pc.greater_equal(pc.utf8_length(words), 2))
+        # Count "word/tag" strings in Arrow; only the distinct ones reach Python.
+        pairs = pc.binary_join_element_wise(pc.filter(words, keep), pc.filter(pos, keep), "/")
+        for entry in pc.value_counts(pairs).to_pylist():
+            counts[entry["values"]] += entry["counts"]
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_TERMS]
+    return [(*pair.rsplit("/", 1), n) for pair, n in ranked]
 
 
 def draw_figures(facts: dict[str, Any], folder: Path) -> None:
@@ -129,6 +132,7 @@ def draw_figures(facts: dict[str, Any], folder: Path) -> None:
 
     matplotlib.use("Agg")  # no screen needed
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     statistics = facts["statistics"]
     removals = sorted(statistics.get("removals_per_rule", {}).items(), key=lambda item: (-item[1]["edits"], item[0]))[:20]
@@ -159,6 +163,8 @@ def draw_figures(facts: dict[str, Any], folder: Path) -> None:
                 axes.set_xticks(list(positions), [str(label) for label in labels])
             if not values:
                 axes.text(0.5, 0.5, "none in this release", ha="center", va="center", transform=axes.transAxes)
+        counts_axis = axes.xaxis if figure.name in ("genres", "removals") else axes.yaxis
+        counts_axis.set_major_locator(MaxNLocator(integer=True))  # counts are whole numbers
         axes.set_title(figure.title)
         fig.tight_layout()
         # No software or date stamp: the same release gives the same bytes.
