@@ -7,9 +7,10 @@ flagged, never removed:
 - each paragraph gets a hash of its normalised text, so every speech sharing a
   paragraph is one group-by away;
 - each speech gets a MinHash signature over character 5-grams of its normalised text
-  (datasketch, fixed seed, CRC-32 of each 5-gram), and a locality-sensitive index over the release's
-  signatures groups speeches whose estimated Jaccard similarity reaches
-  ``REPRINT_SIMILARITY`` into reprint clusters.
+  (datasketch, fixed seed, CRC-32 of each 5-gram); speeches that agree on a whole
+  band of their signatures (locality-sensitive hashing, datasketch's band layout)
+  are compared, and those whose estimated Jaccard similarity reaches
+  ``REPRINT_SIMILARITY`` join one reprint cluster.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 
 # Character n-grams: 5 Chinese characters are about two words, short enough that a
 # light edit changes few of them, long enough that two speeches on one theme share few.
@@ -63,29 +64,27 @@ SCHEME = "affine32"
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
-def _shingle_hash(shingle: bytes) -> int:
+def signature(text: str) -> bytes:
+    """The speech's MinHash signature as NUM_PERM little-endian uint32 values.
+
+    Shingles are cut from the UTF-32 encoding (four bytes a character), so each is a
+    slice rather than an encoding of its own; a minimum does not depend on order, so
+    the set needs no sorting.
+    """
+    data = normalise(text).encode("utf-32-le")
+    width, last = 4 * SHINGLE_CHARS, max(0, len(data) - 4 * SHINGLE_CHARS)
+    shingles = {data[i : i + width] for i in range(0, last + 1, 4)}
     # CRC-32 in C instead of datasketch's default SHA-1 in a Python loop: a third of
     # the cost. The random affine permutations on top do the MinHash's work; the
     # hash need only tell shingles apart, which 32 bits do for a speech's few thousand.
-    return zlib.crc32(shingle)
-
-
-def signature(text: str) -> bytes:
-    """The speech's MinHash signature as NUM_PERM little-endian uint32 values."""
-    key = normalise(text)
-    shingles = {key[i : i + SHINGLE_CHARS] for i in range(max(1, len(key) - SHINGLE_CHARS + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_shingle_hash, permutations=_PERMUTATIONS, scheme=SCHEME)
-    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, permutations=_PERMUTATIONS, scheme=SCHEME)
+    minhash.update_batch(list(shingles))
     return minhash.hashvalues.astype("<u4").tobytes()
 
 
 def similarity(left: bytes, right: bytes) -> float:
     """Estimated Jaccard similarity: the share of equal signature values."""
     return float(np.mean(np.frombuffer(left, "<u4") == np.frombuffer(right, "<u4")))
-
-
-def _lean(signature: bytes) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(signature, "<u4"), scheme=SCHEME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,53 +104,89 @@ class ReprintRow:
     is_canonical: bool
 
 
+# The band layout (bands x rows per band) that datasketch's LSH picks for our threshold.
+_LSH = MinHashLSH(threshold=REPRINT_SIMILARITY, num_perm=NUM_PERM)
+BANDS, BAND_ROWS = _LSH.b, _LSH.r
+# Speeches sharing one band beyond this many are compared with the group's first only,
+# so a template shared by thousands of speeches cannot make the pairs quadratic.
+MAX_PAIRWISE_GROUP = 64
+
+
 class ReprintIndex:
-    """Signatures gathered speech by speech, then clustered once at the end of a build."""
+    """Signatures gathered speech by speech in one flat buffer, clustered once at the end.
+
+    datasketch's in-memory LSH index keeps a Python set per band key, about 13 kB a
+    speech (1.3 GB at 100k speeches). We use its band layout but look bands up with a
+    numpy sort over the signature matrix, at 512 bytes a speech.
+    """
 
     def __init__(self) -> None:
-        self.lsh = MinHashLSH(threshold=REPRINT_SIMILARITY, num_perm=NUM_PERM)
-        self.speeches: list[SpeechSignature] = []
+        self.doc_ids: list[str] = []
+        self.n_chars: list[int] = []
+        self.signatures = bytearray()
 
     def add(self, speech: SpeechSignature) -> None:
-        self.lsh.insert(speech.doc_id, _lean(speech.signature), check_duplication=False)
-        self.speeches.append(speech)
+        self.doc_ids.append(speech.doc_id)
+        self.n_chars.append(speech.n_chars)
+        self.signatures += speech.signature
 
     def rows(self) -> list[ReprintRow]:
         """One row per speech, in the order added; clusters of one included, so joins are total."""
-        by_id = {s.doc_id: s for s in self.speeches}
-        parent = {s.doc_id: s.doc_id for s in self.speeches}
+        matrix = np.frombuffer(bytes(self.signatures), "<u4").reshape(-1, NUM_PERM)
+        parent = list(range(len(self.doc_ids)))
 
-        def root(doc: str) -> str:
-            while parent[doc] != doc:
-                parent[doc] = parent[parent[doc]]
-                doc = parent[doc]
-            return doc
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
 
-        for speech in self.speeches:
-            for other in sorted(self.lsh.query(_lean(speech.signature))):
-                # The index proposes candidates; the signatures decide.
-                if other != speech.doc_id and similarity(speech.signature, by_id[other].signature) >= REPRINT_SIMILARITY:
-                    a, b = sorted((root(speech.doc_id), root(other)))
-                    parent[b] = a
-        members: dict[str, list[SpeechSignature]] = {}
-        for speech in self.speeches:
-            members.setdefault(root(speech.doc_id), []).append(speech)
+        for first, other in sorted(_candidate_pairs(matrix)):
+            # A shared band proposes the pair; the whole signatures decide.
+            if _similarity(matrix, first, other) >= REPRINT_SIMILARITY:
+                a, b = sorted((root(first), root(other)))
+                parent[b] = a
+        members: dict[int, list[int]] = {}
+        for i in range(len(self.doc_ids)):
+            members.setdefault(root(i), []).append(i)
         rows = []
-        for speech in self.speeches:
-            cluster = members[root(speech.doc_id)]
+        for i, doc in enumerate(self.doc_ids):
+            cluster = members[root(i)]
             # The fullest text stands for the cluster; ties go to the first in doc_id order.
-            canonical = min(cluster, key=lambda s: (-s.n_chars, s.doc_id))
+            canonical = min(cluster, key=lambda j: (-self.n_chars[j], self.doc_ids[j]))
             rows.append(
                 ReprintRow(
-                    doc_id=speech.doc_id,
-                    cluster_id=f"r-{canonical.doc_id}",
-                    canonical_doc_id=canonical.doc_id,
+                    doc_id=doc,
+                    cluster_id=f"r-{self.doc_ids[canonical]}",
+                    canonical_doc_id=self.doc_ids[canonical],
                     cluster_size=len(cluster),
-                    similarity=round(similarity(speech.signature, canonical.signature), 4),
-                    is_canonical=speech is canonical,
+                    similarity=round(_similarity(matrix, i, canonical), 4),
+                    is_canonical=i == canonical,
                 )
             )
         return rows
+
+
+def _candidate_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs of speeches (row numbers) whose signatures agree on at least one whole band."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(BANDS):
+        keys = np.ascontiguousarray(matrix[:, band * BAND_ROWS : (band + 1) * BAND_ROWS]).view(f"V{4 * BAND_ROWS}").ravel()
+        _, group, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(sizes[group] > 1)
+        by_group: dict[int, list[int]] = {}
+        for i in shared.tolist():
+            by_group.setdefault(int(group[i]), []).append(i)
+        for rows in by_group.values():
+            if len(rows) > MAX_PAIRWISE_GROUP:
+                pairs.update((rows[0], other) for other in rows[1:])
+            else:
+                pairs.update((a, b) for k, a in enumerate(rows) for b in rows[k + 1 :])
+    return pairs
+
+
+def _similarity(matrix: np.ndarray, left: int, right: int) -> float:
+    return float(np.mean(matrix[left] == matrix[right]))
 
 
 def clusters(rows: Iterable[ReprintRow]) -> dict[str, list[str]]:
