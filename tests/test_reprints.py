@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
@@ -118,3 +119,19 @@ def test_the_release_card_and_manifest_count_reprints_and_recurring_paragraphs(f
 def test_older_releases_say_they_have_no_paragraphs() -> None:
     with pytest.raises(cadrespeech.ReleaseError, match="no paragraphs config"):
         cadrespeech.shared_paragraphs(version="0.3.0")
+
+
+def test_the_recurring_paragraph_counts_match_a_group_by_over_the_written_file(fixture_release: Path) -> None:
+    table = pq.read_table(fixture_release / "paragraphs/train-00000-of-00001.parquet", columns=["doc_id", "paragraph_hash"])
+    table = table.filter(pc.field("paragraph_hash").is_valid())
+    per_text = table.group_by("paragraph_hash").aggregate([("doc_id", "count_distinct")])
+    shared = per_text.filter(pc.field("doc_id_count_distinct") >= 2)["paragraph_hash"]
+    in_shared = table.filter(pc.is_in(table["paragraph_hash"], shared))
+    stated = json.loads((fixture_release / "manifest.json").read_text(encoding="utf-8"))["statistics"]["template_paragraphs"]
+    assert stated == {
+        "hashed_paragraphs": table.num_rows,
+        "recurring_texts": len(shared),
+        "paragraphs_recurring": in_shared.num_rows,
+        "speeches_with_recurring": len(pc.unique(in_shared["doc_id"])),
+    }
+    assert stated["recurring_texts"] >= len(REPRINTS["shared_paragraphs"])

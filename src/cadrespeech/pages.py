@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata, resources
 from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 import pyarrow as pa
@@ -199,18 +199,34 @@ def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs:
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(_process_one, tasks)
         return
-    # fork (where there is one) shares the loaded code; each worker builds its own segmenter once.
-    method = "fork" if "fork" in get_all_start_methods() else "spawn"
-    with get_context(method).Pool(jobs) as pool:
+    pool: Pool | None = None
+    try:
         pending: deque[_Done | AsyncResult] = deque()  # in page order
         for task in tasks:
             hit = cached_result(*task)
+            if hit is None and pool is None:
+                pool = _start_pool(jobs, options)  # only once a page needs processing
             pending.append(_Done(hit) if hit is not None else pool.apply_async(_process_miss, (task,)))
             # Keep a bounded window in flight, so memory stays flat.
             while pending and (len(pending) > IN_FLIGHT_PAGES or pending[0].ready()):
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+def _start_pool(jobs: int, options: BuildOptions) -> Pool:
+    """Worker processes that share this process's loaded segmenter, where the system forks.
+
+    The dictionary is loaded here first (about two seconds and 200 MB): forked workers
+    then share it instead of each loading its own copy.
+    """
+    if "fork" in get_all_start_methods():
+        segmenter_for(options.segmenter).load()
+        return get_context("fork").Pool(jobs)
+    return get_context("spawn").Pool(jobs)  # each worker builds its own segmenter once
 
 
 class _Done:

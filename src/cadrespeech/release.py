@@ -19,7 +19,6 @@ from typing import Any
 
 import datasets
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
@@ -30,7 +29,7 @@ from .errors import ReleaseError, ReleaseExists
 from .ingest import list_raw_pages, sha256_hex
 from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for
 from .report import write_report
-from .reprints import ReprintIndex, ReprintRow, clusters
+from .reprints import ParagraphTally, ReprintIndex, ReprintRow, clusters
 from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
 from .tokens import Segmenter
 from .versions import parse_version
@@ -229,6 +228,7 @@ def _write_release(
     """Write the release's files into ``folder``; return pages, pages ok, documents, problems."""
     writers = {}
     reprints = ReprintIndex()
+    paragraphs = ParagraphTally()
     for name in CONFIGS:
         (folder / data_file(name)).parent.mkdir(parents=True)
         writers[name] = _TableWriter(folder / data_file(name), name)
@@ -256,6 +256,8 @@ def _write_release(
                 writers[name].add(table)
             for speech in result.signatures:
                 reprints.add(speech)
+            table = result.tables["paragraphs"]
+            paragraphs.add(table["doc_id"].to_pylist(), table["paragraph_hash"].to_pylist())
     duplicates = reprints.rows()
     writers["duplicates"].add(pa.Table.from_pylist([asdict(row) for row in duplicates], schema=arrow_schema("duplicates")))
     files: dict[str, dict[str, Any]] = {}
@@ -268,7 +270,7 @@ def _write_release(
     figures = {
         **statistics.figures(),
         "reprints": reprint_figures(duplicates),
-        "template_paragraphs": recurring_paragraphs(folder / data_file("paragraphs")),
+        "template_paragraphs": paragraphs.figures(),
     }
     files[RAW_INPUTS] = _file_entry(folder / RAW_INPUTS, rows=figures["pages"])
     (folder / CITATION).write_text(release_citation(citation_path, version), encoding="utf-8", newline="\n")
@@ -314,24 +316,6 @@ def _write_release(
 def reprint_figures(rows: list[ReprintRow]) -> dict[str, int]:
     found = clusters(rows)
     return {"clusters": len(found), "documents_in_clusters": sum(map(len, found.values()))}
-
-
-def recurring_paragraphs(path: Path) -> dict[str, int]:
-    """Hashed paragraphs, and those whose hash recurs in two or more speeches.
-
-    Read back from the written file, one column pair, so a build holds no paragraph
-    table of its own.
-    """
-    table = pq.read_table(path, columns=["doc_id", "paragraph_hash"]).filter(pc.field("paragraph_hash").is_valid())
-    per_hash = table.group_by("paragraph_hash").aggregate([("doc_id", "count_distinct")])
-    shared = per_hash.filter(pc.field("doc_id_count_distinct") >= 2)
-    in_shared = table.filter(pc.is_in(table["paragraph_hash"], shared["paragraph_hash"]))
-    return {
-        "hashed_paragraphs": table.num_rows,
-        "recurring_texts": shared.num_rows,
-        "paragraphs_recurring": in_shared.num_rows,
-        "speeches_with_recurring": len(pc.unique(in_shared["doc_id"])),
-    }
 
 
 def _domain_entry(segmenter: Segmenter) -> dict[str, Any] | None:

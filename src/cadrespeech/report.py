@@ -83,16 +83,12 @@ def write_report(release: Path, out: Path, manifest: dict[str, Any] | None = Non
 def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The figures' and tables' data, read column by column from the release's files."""
     documents = pq.read_table(release / data_file("documents"), columns=["doc_id", "title", "date", "genre", "is_speech", "n_chars"])
-    levels = pq.read_table(release / data_file("sections"), columns=["doc_id", "level"])
-    depth = dict.fromkeys(documents["doc_id"].to_pylist(), 0)
-    for row in levels.group_by("doc_id").aggregate([("level", "max")]).to_pylist():
-        depth[row["doc_id"]] = row["level_max"]
     dates = documents["date"].to_pylist()
     configs = manifest.get("configs", {})
     facts: dict[str, Any] = {
         "statistics": manifest.get("statistics", {}),
         "lengths": [n for n, speech in zip(documents["n_chars"].to_pylist(), documents["is_speech"].to_pylist(), strict=True) if speech],
-        "depths": Counter(depth.values()),
+        "depths": section_depths(release, documents.num_rows),
         "years": Counter(d[:4] if d else "unknown" for d in dates),
         "genres": Counter(documents["genre"].to_pylist()),
         "top_terms": top_terms(release),
@@ -109,6 +105,27 @@ def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             for canonical, docs in sorted(members.items(), key=lambda item: (-len(item[1]), item[0]))
         ]
     return facts
+
+
+def section_depths(release: Path, documents: int) -> Counter[int]:
+    """How many documents reach each section depth (0: none), a row group at a time.
+
+    A document's sections are contiguous rows, so one pass with the current document's
+    deepest level is enough; no table of all sections is held.
+    """
+    depths: Counter[int] = Counter()
+    current, deepest = None, 0
+    for batch in pq.ParquetFile(release / data_file("sections")).iter_batches(columns=["doc_id", "level"], batch_size=50_000):
+        for doc, level in zip(batch.column("doc_id").to_pylist(), batch.column("level").to_pylist(), strict=True):
+            if doc != current:
+                if current is not None:
+                    depths[deepest] += 1
+                current, deepest = doc, level
+            deepest = max(deepest, level)
+    if current is not None:
+        depths[deepest] += 1
+    depths[0] += documents - sum(depths.values())
+    return depths
 
 
 def top_terms(release: Path) -> list[tuple[str, str, int]]:

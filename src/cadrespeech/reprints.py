@@ -19,6 +19,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -187,6 +188,47 @@ def _candidate_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
 
 def _similarity(matrix: np.ndarray, left: int, right: int) -> float:
     return float(np.mean(matrix[left] == matrix[right]))
+
+
+class ParagraphTally:
+    """Every hashed paragraph of a release as two flat arrays (12 bytes each), counted at the end.
+
+    Speeches arrive in release order, so a speech's ordinal is its place in the stream.
+    """
+
+    def __init__(self) -> None:
+        self.hashes = array("Q")
+        self.speeches = array("I")
+        self.speech_count = 0
+        self._last_doc: str | None = None
+
+    def add(self, doc_ids: list[str], hashes: list[str | None]) -> None:
+        for doc, key in zip(doc_ids, hashes, strict=True):
+            if doc != self._last_doc:
+                self.speech_count += 1
+                self._last_doc = doc
+            if key is not None:
+                self.hashes.append(int(key, 16))
+                self.speeches.append(self.speech_count)
+
+    def figures(self) -> dict[str, int]:
+        """Hashed paragraphs, texts recurring in two or more speeches, their paragraphs and speeches."""
+        hashes = np.frombuffer(self.hashes, np.uint64) if self.hashes else np.zeros(0, np.uint64)
+        speeches = np.frombuffer(self.speeches, np.uint32) if self.speeches else np.zeros(0, np.uint32)
+        order = np.lexsort((speeches, hashes))
+        by_hash, by_speech = hashes[order], speeches[order]
+        # One entry per (text, speech), then the texts found in two or more speeches.
+        first = np.ones(len(by_hash), bool)
+        first[1:] = (by_hash[1:] != by_hash[:-1]) | (by_speech[1:] != by_speech[:-1])
+        texts, counts = np.unique(by_hash[first], return_counts=True)
+        shared = texts[counts >= 2]
+        recurring = np.isin(hashes, shared)
+        return {
+            "hashed_paragraphs": len(hashes),
+            "recurring_texts": len(shared),
+            "paragraphs_recurring": int(recurring.sum()),
+            "speeches_with_recurring": len(np.unique(speeches[recurring])),
+        }
 
 
 def clusters(rows: Iterable[ReprintRow]) -> dict[str, list[str]]:

@@ -76,6 +76,13 @@ class Segmenter:
         self._tokenizer.cache_file = f"jieba-{self.dictionary_sha256[:16]}.cache"
         self._cut = self._rjieba_cut if engine == "rjieba" else self._jieba_cut
 
+    def load(self) -> Segmenter:
+        """Load the dictionaries now rather than on the first text (e.g. before forking workers)."""
+        self._tags  # noqa: B018
+        if self.engine == "rjieba":
+            self._rust  # noqa: B018
+        return self
+
     @cached_property
     def _tags(self) -> dict[str, str]:
         import jieba.posseg  # its import loads the default dictionary's tags: only when needed
