@@ -29,7 +29,7 @@ from .errors import ReleaseError, ReleaseExists
 from .ingest import list_raw_pages, sha256_hex
 from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for
 from .report import write_report
-from .reprints import ParagraphTally, ReprintIndex, ReprintRow, clusters
+from .reprints import ParagraphTally, ReprintIndex, cluster_figures
 from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
 from .tokens import Segmenter
 from .versions import parse_version
@@ -258,8 +258,8 @@ def _write_release(
                 reprints.add(speech)
             table = result.tables["paragraphs"]
             paragraphs.add(table["doc_id"].to_pylist(), table["paragraph_hash"].to_pylist())
-    duplicates = reprints.rows()
-    writers["duplicates"].add(pa.Table.from_pylist([asdict(row) for row in duplicates], schema=arrow_schema("duplicates")))
+    duplicates = reprints.columns()
+    writers["duplicates"].add(pa.Table.from_pydict(duplicates, schema=arrow_schema("duplicates")))
     files: dict[str, dict[str, Any]] = {}
     configs: dict[str, dict[str, Any]] = {}
     for name, writer in writers.items():
@@ -269,7 +269,7 @@ def _write_release(
         configs[name] = {"files": [relative], "rows": writer.rows, "schema_fingerprint": schema_fingerprint(CONFIGS[name])}
     figures = {
         **statistics.figures(),
-        "reprints": reprint_figures(duplicates),
+        "reprints": cluster_figures(duplicates),
         "template_paragraphs": paragraphs.figures(),
     }
     files[RAW_INPUTS] = _file_entry(folder / RAW_INPUTS, rows=figures["pages"])
@@ -311,11 +311,6 @@ def _write_release(
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8", newline="\n")
     return figures["pages"], figures["pages_ok"], figures["documents"], tuple(problems)
-
-
-def reprint_figures(rows: list[ReprintRow]) -> dict[str, int]:
-    found = clusters(rows)
-    return {"clusters": len(found), "documents_in_clusters": sum(map(len, found.values()))}
 
 
 def _domain_entry(segmenter: Segmenter) -> dict[str, Any] | None:

@@ -20,8 +20,8 @@ import re
 import unicodedata
 import zlib
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -131,9 +131,40 @@ class ReprintIndex:
         self.n_chars.append(speech.n_chars)
         self.signatures += speech.signature
 
+    def columns(self) -> dict[str, Any]:
+        """The ``duplicates`` columns: one row per speech, in the order added, clusters of one included.
+
+        Built as arrays, not row objects, so a release of 100k speeches adds little at the end.
+        """
+        count = len(self.doc_ids)
+        matrix = np.frombuffer(self.signatures, "<u4").reshape(count, NUM_PERM)  # a view, not a copy
+        roots = self._roots(matrix)
+        # The fullest text stands for its cluster; ties go to the first in doc_id order.
+        doc_rank = np.argsort(np.argsort(np.array(self.doc_ids)))
+        order = np.lexsort((doc_rank, -np.asarray(self.n_chars, dtype=np.int64), roots))
+        leads = np.ones(count, bool)
+        leads[1:] = roots[order][1:] != roots[order][:-1]
+        canonical_of_root = np.zeros(count, np.int64)
+        canonical_of_root[roots[order][leads]] = order[leads]
+        canonical = canonical_of_root[roots]
+        canonical_ids = [self.doc_ids[i] for i in canonical.tolist()]
+        return {
+            "doc_id": self.doc_ids,
+            "cluster_id": ["r-" + doc for doc in canonical_ids],
+            "canonical_doc_id": canonical_ids,
+            "cluster_size": np.bincount(roots, minlength=count)[roots],
+            "similarity": np.round((matrix == matrix[canonical]).mean(axis=1), 4),
+            "is_canonical": canonical == np.arange(count),
+        }
+
     def rows(self) -> list[ReprintRow]:
-        """One row per speech, in the order added; clusters of one included, so joins are total."""
-        matrix = np.frombuffer(bytes(self.signatures), "<u4").reshape(-1, NUM_PERM)
+        """The same as records, for a person or a test."""
+        c = self.columns()
+        numbers = (c["cluster_size"].tolist(), c["similarity"].tolist(), c["is_canonical"].tolist())
+        return [ReprintRow(*fields) for fields in zip(c["doc_id"], c["cluster_id"], c["canonical_doc_id"], *numbers, strict=True)]
+
+    def _roots(self, matrix: np.ndarray) -> np.ndarray:
+        """Each speech's cluster, named by its smallest member: pairs joined where the signatures agree."""
         parent = list(range(len(self.doc_ids)))
 
         def root(i: int) -> int:
@@ -147,25 +178,7 @@ class ReprintIndex:
             if _similarity(matrix, first, other) >= REPRINT_SIMILARITY:
                 a, b = sorted((root(first), root(other)))
                 parent[b] = a
-        members: dict[int, list[int]] = {}
-        for i in range(len(self.doc_ids)):
-            members.setdefault(root(i), []).append(i)
-        rows = []
-        for i, doc in enumerate(self.doc_ids):
-            cluster = members[root(i)]
-            # The fullest text stands for the cluster; ties go to the first in doc_id order.
-            canonical = min(cluster, key=lambda j: (-self.n_chars[j], self.doc_ids[j]))
-            rows.append(
-                ReprintRow(
-                    doc_id=doc,
-                    cluster_id=f"r-{self.doc_ids[canonical]}",
-                    canonical_doc_id=self.doc_ids[canonical],
-                    cluster_size=len(cluster),
-                    similarity=round(_similarity(matrix, i, canonical), 4),
-                    is_canonical=i == canonical,
-                )
-            )
-        return rows
+        return np.array([root(i) for i in range(len(parent))], dtype=np.int64)
 
 
 def _candidate_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
@@ -231,10 +244,7 @@ class ParagraphTally:
         }
 
 
-def clusters(rows: Iterable[ReprintRow]) -> dict[str, list[str]]:
-    """cluster_id -> doc_ids, for clusters of two or more."""
-    found: dict[str, list[str]] = {}
-    for row in rows:
-        if row.cluster_size > 1:
-            found.setdefault(row.cluster_id, []).append(row.doc_id)
-    return found
+def cluster_figures(columns: dict[str, Any]) -> dict[str, int]:
+    """Reprint clusters of two or more speeches, and the speeches in them."""
+    in_cluster = columns["cluster_size"] > 1
+    return {"clusters": int((in_cluster & columns["is_canonical"]).sum()), "documents_in_clusters": int(in_cluster.sum())}
