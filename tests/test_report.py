@@ -9,12 +9,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from cadrespeech import genre
 from cadrespeech.cli import main
 from cadrespeech.release import build_release
-from cadrespeech.report import FIGURES, GENRE_LABELS, write_report
+from cadrespeech.report import FIGURES, GENRE_LABELS, section_depths, write_report
 
 from .conftest import CARD, CITATION, FIXTURE_PAGES
 
@@ -103,3 +104,10 @@ def test_a_build_puts_the_report_in_the_release_and_its_card_shows_the_figures(r
     linked = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", card)
     assert sorted(linked) == sorted(f"report/figures/{figure.name}.png" for figure in FIGURES)
     assert all((release / path).is_file() for path in linked)
+
+
+def test_section_depths_count_every_document_once_and_show_no_empty_depth(release: Path) -> None:
+    documents = pq.read_table(release / "documents/train-00000-of-00001.parquet", columns=["doc_id", "n_sections"])
+    depths = section_depths(release, documents.num_rows)
+    assert sum(depths.values()) == documents.num_rows and all(depths.values())
+    assert depths[0] == documents["n_sections"].to_pylist().count(0)

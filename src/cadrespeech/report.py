@@ -124,7 +124,8 @@ def section_depths(release: Path, documents: int) -> Counter[int]:
             deepest = max(deepest, level)
     if current is not None:
         depths[deepest] += 1
-    depths[0] += documents - sum(depths.values())
+    if documents > sum(depths.values()):
+        depths[0] = documents - sum(depths.values())
     return depths
 
 
