@@ -91,16 +91,10 @@ def load(
     """
     if config not in CONFIGS:
         raise ReleaseError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
-    path = release_path(version, releases_folder)
-    manifest = read_manifest(path)
-    if config not in manifest.get("configs", {}):
-        raise ReleaseError(f"{path} has no config {config!r} (it has {', '.join(manifest.get('configs', {}))}); it came in a later release")
-    problems = check_files(path, manifest, [data_file(config)])
-    if problems:
-        raise ReleaseError("; ".join(problems))
+    file = checked_file(config, version, releases_folder)
     # The release's own features (in its Parquet schema) type the columns, so a release
     # written by an older cadrespeech loads as it was written.
-    return datasets.load_dataset("parquet", data_files={"train": str(path / data_file(config))}, split=split, streaming=streaming)
+    return datasets.load_dataset("parquet", data_files={"train": str(file)}, split=split, streaming=streaming)
 
 
 def shared_paragraphs(
@@ -111,14 +105,7 @@ def shared_paragraphs(
     One entry per recurring text, most widespread first: its ``paragraph_hash``, the
     ``doc_ids`` sharing it (sorted), and its ``text`` as first found.
     """
-    path = release_path(version, releases_folder)
-    manifest = read_manifest(path)
-    if "paragraphs" not in manifest.get("configs", {}):
-        raise ReleaseError(f"{path} has no paragraphs config; it came in a later release")
-    problems = check_files(path, manifest, [data_file("paragraphs")])
-    if problems:
-        raise ReleaseError("; ".join(problems))
-    table = pq.read_table(path / data_file("paragraphs"), columns=["doc_id", "paragraph_hash", "text"])
+    table = pq.read_table(checked_file("paragraphs", version or "latest", releases_folder), columns=["doc_id", "paragraph_hash", "text"])
     table = table.filter(pc.field("paragraph_hash").is_valid())
     groups = table.group_by("paragraph_hash", use_threads=False).aggregate([("doc_id", "distinct"), ("text", "first")])
     found = [
@@ -127,3 +114,16 @@ def shared_paragraphs(
         if len(row["doc_id_distinct"]) >= min_documents
     ]
     return sorted(found, key=lambda entry: (-len(entry["doc_ids"]), entry["paragraph_hash"]))
+
+
+def checked_file(config: str, version: str | Path, releases_folder: str | Path | None) -> Path:
+    """A config's Parquet file in a release, after checking it against the manifest."""
+    path = release_path(version, releases_folder)
+    manifest = read_manifest(path)
+    configs = manifest.get("configs", {})
+    if config not in configs:
+        raise ReleaseError(f"{path} has no {config} config (it has {', '.join(configs)}); it came in a later release")
+    problems = check_files(path, manifest, [data_file(config)])
+    if problems:
+        raise ReleaseError("; ".join(problems))
+    return path / data_file(config)

@@ -116,7 +116,7 @@ class Segmenter:
         return engine
 
     def _jieba_cut(self, run: str) -> list[str]:
-        self._tags  # noqa: B018  (loads the dictionary and the domain terms once)
+        # tokenize() has loaded the dictionary and the domain terms (self._tags) first.
         return self._tokenizer.lcut(run, cut_all=False, HMM=True)
 
     def _rjieba_cut(self, run: str) -> list[str]:

@@ -13,6 +13,7 @@ from .errors import ReleaseError
 from .loader import check_files, read_manifest
 from .reprints import paragraph_hash
 from .schema import CONFIGS, UNIQUE_KEYS, data_file, schema_fingerprint
+from .versions import version_key
 
 MAX_PROBLEMS_PER_CHECK = 20
 
@@ -63,7 +64,7 @@ REUSE_CONFIGS_SINCE = (0, 4, 0)
 
 
 def _expected_configs(manifest: dict[str, Any]) -> list[str]:
-    built_by = tuple(int(part) for part in str(manifest.get("build", {}).get("cadrespeech", "0.0.0")).split(".")[:3])
+    built_by = version_key(str(manifest.get("build", {}).get("cadrespeech", "0.0.0")))
     return list(CONFIGS) if built_by >= REUSE_CONFIGS_SINCE else list(FIRST_CONFIGS)
 
 
