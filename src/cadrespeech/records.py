@@ -37,6 +37,24 @@ class DecodedPage:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What a page says about itself outside its running text: HTML head, front matter.
+
+    Every field is evidence for the head decision (title, date, speaker), never the
+    answer by itself; a field the page does not state is None.
+    """
+
+    title: str | None = None  # <title>, or the front matter's title
+    headline: str | None = None  # og:title, meta title/headline, the article's <h1>
+    site_name: str | None = None  # og:site_name, application-name, the <title> suffix
+    published: str | None = None  # ISO publication date (meta tags, <time>, front matter)
+    author: str | None = None  # meta author, front-matter author
+    tags: tuple[str, ...] = ()  # keywords, front-matter tags
+    url: str | None = None  # canonical, og:url, front-matter url
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Edit:
     """One removal or rewrite: ``before`` at ``[start, end)`` of the raw text became ``after``."""
 
@@ -96,6 +114,17 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote or endnote taken out of the speech text, with where its marker stood."""
+
+    marker: str  # as written: 〔1〕, [1], ①, 注1
+    text: str  # the note without its marker
+    anchor: int | None  # offset in the speech text where the in-text marker stood; None if unmatched
+    raw_start: int  # the note's span in the decoded raw page text
+    raw_end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Speech:
     """One speech of a page: its metadata, clean text, sections and sentences.
 
@@ -118,6 +147,10 @@ class Speech:
     genre: str = "讲话"
     genre_reason: str = ""
     script: str = "simplified"  # "simplified", "traditional", "mixed" or "none"
+    published: str | None = None  # ISO date the page was published, apart from the speech's date
+    date_text: str | None = None  # the date as written when it is not a whole day (2021年3月)
+    title_reason: str = ""  # why the title won: the evidence of the head decision
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +161,7 @@ class ProcessedPage:
     cleaned: Cleaned
     page_title: str | None
     speeches: tuple[Speech, ...] = field(default_factory=tuple)
+    meta: PageMeta = field(default_factory=PageMeta)
 
 
 @dataclass(frozen=True, slots=True)
