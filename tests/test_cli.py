@@ -22,7 +22,7 @@ def test_clean_json_on_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clean", str(SEED), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"source", "encoding", "page_title", "edits", "speeches"}
-    assert (out["source"], out["encoding"], out["page_title"]) == ("000_a2664c36943adc35.txt", "utf-8", "干部会议讲话")
+    assert (out["source"], out["encoding"], out["page_title"]) == ("000_a2664c36943adc35.txt", "utf-8", "干部工作会议讲话")
     assert set(out["edits"][0]) == {"rule", "start", "end", "before", "after"}
     (speech,) = out["speeches"]
     assert speech["title"] == "干部工作会议讲话"

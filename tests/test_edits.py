@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadrespeech.edits import Change, apply_changes, compose, replay
+from cadrespeech.edits import Change, apply_changes, clean_offset, compose, replay
 from cadrespeech.records import Edit
 
 
@@ -58,3 +58,12 @@ def test_replay_refuses_overlapping_or_mismatched_edits() -> None:
         replay("abc", [Edit("x", 0, 2, "ab", ""), Edit("y", 1, 3, "bc", "")])
     with pytest.raises(ValueError, match="does not match"):
         replay("abc", [Edit("x", 0, 1, "z", "")])
+
+
+def test_clean_offset_moves_a_raw_position_by_the_edits_before_it() -> None:
+    raw = "首页\n要学习〔1〕,落实。"
+    ledger = [Edit("breadcrumb", 0, 3, "首页\n", ""), Edit("note_anchor", 6, 9, "〔1〕", ""), Edit("punctuation_width", 9, 10, ",", "，")]
+    clean = replay(raw, ledger)
+    assert clean == "要学习，落实。"
+    assert [clean_offset(ledger, position) for position in (3, 6, 9, 10, 11)] == [0, 3, 3, 4, 5]
+    assert clean[clean_offset(ledger, 6) :].startswith("，")  # where the removed anchor stood

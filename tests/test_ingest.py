@@ -80,9 +80,10 @@ def test_a_missing_file_is_a_page_error(tmp_path: Path) -> None:
 
 def test_every_raw_page_has_provenance_with_its_checksum() -> None:
     provenance = json.loads((ROOT / "corpus" / "provenance.json").read_text(encoding="utf-8"))
-    pages = list_raw_pages(RAW)
-    assert pages, "corpus/raw holds no pages"
-    for path in pages:
+    listing = list_raw_pages(RAW)
+    assert listing.pages, "corpus/raw holds no pages"
+    assert not listing.problems
+    for path in listing.pages:
         record = provenance[path.relative_to(RAW).as_posix()]
         assert record["sha256"] == sha256_hex(path.read_bytes())
         for field in ("site", "url", "retrieval_note", "licence_note"):

@@ -21,7 +21,7 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def small_row_groups(monkeypatch: pytest.MonkeyPatch) -> None:
     """Row groups of a few rows, so that every file has several."""
-    groups = {"documents": 3, "sections": 7, "sentences": 50, "paragraphs": 11, "removals": 100, "duplicates": 2}
+    groups = {"documents": 3, "sections": 7, "sentences": 50, "paragraphs": 11, "notes": 2, "removals": 100, "duplicates": 2}
     monkeypatch.setattr(release, "ROW_GROUP_ROWS", groups)
 
 

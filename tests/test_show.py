@@ -64,7 +64,7 @@ def test_speech_view_has_the_header_and_headings_by_level_in_order(built, capsys
     out = capsys.readouterr().out
     assert out.splitlines()[:7] == [
         f"doc_id   {did}",
-        "title    压紧压实安全责任 坚决守牢发展底线",
+        "title    压紧压实安全责任 坚决守牢发展底线——在全县安全生产工作会议上的讲话",
         "subtitle 在全县安全生产工作会议上的讲话",
         "speaker  王建国",
         "date     2021-03-15",

@@ -21,8 +21,11 @@ def only_speech(text: str):
 
 
 def test_seed_titles(seed_page) -> None:
-    assert seed_page.page_title == "干部会议讲话"
+    # Two speech titles of equal weight: the one nearest the speech wins, and a page
+    # holding one speech is named by it.
     assert [s.title for s in seed_page.speeches] == ["干部工作会议讲话"]
+    assert seed_page.page_title == "干部工作会议讲话"
+    assert "speech_word" in seed_page.speeches[0].title_reason
 
 
 def test_seed_has_six_level_one_sections_with_headings(seed_page) -> None:
@@ -144,8 +147,10 @@ def test_several_speeches_on_one_page_are_split_with_their_titles() -> None:
 def test_head_metadata_subtitle_speaker_and_date() -> None:
     text = "压实责任 守牢底线\n——在全县安全生产工作会议上的讲话\n县委书记\u3000王建国\n（二〇二一年三月十五日）\n同志们：\n今天开会。"
     speech = only_speech(text)
-    assert speech.title == "压实责任 守牢底线"
+    # A main title and its ——subtitle naming the occasion are one title, as readers cite it.
+    assert speech.title == "压实责任 守牢底线——在全县安全生产工作会议上的讲话"
     assert speech.subtitle == "在全县安全生产工作会议上的讲话"
+    assert "main_and_subtitle" in speech.title_reason
     assert (speech.speaker, speech.date, speech.occasion) == ("王建国", "2021-03-15", "全县安全生产工作会议")
     assert speech.text.startswith("同志们：")
 

@@ -78,6 +78,7 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
         f"| sentences | {statistics['sentences']} |",
         f"| tokens | {statistics['tokens']} |",
         f"| characters of speech text | {statistics['characters']} |",
+        f"| notes taken out of the text (`notes` config) | {statistics['notes']} |",
         f"| edits in the removals ledger | {statistics['removals']} |",
         "",
         "### Reprints and template paragraphs",

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clean_rules import RULE_NAMES, RULES, CleanRule
+from .clean_rules import RULE_NAMES as TEXT_RULE_NAMES
+from .clean_rules import RULES, CleanRule
 from .edits import apply_changes, compose
 from .htmltext import html_changes
+from .markdown_rules import MARKDOWN_RULE_NAMES, MARKDOWN_RULES
+from .notes import NOTE_RULE_NAMES, NOTE_RULES
 from .records import Cleaned, Edit
+from .sitename import SITE_WATERMARK, infer_site_names, site_watermark_finder
 
 # Removing one thing can expose another (a line left blank, two title copies now
 # adjacent), so the table runs until nothing changes; real pages settle in two rounds.
 MAX_ROUNDS = 6
 
+# What a page's text is written in; it decides which tables run before the text rules.
+MARKUPS = ("html", "markdown", "text")
+# Every name ``CleanConfig.skip`` accepts: the markdown rows, the text rows and the note rows.
+RULE_NAMES: tuple[str, ...] = (SITE_WATERMARK, *MARKDOWN_RULE_NAMES, *TEXT_RULE_NAMES, *NOTE_RULE_NAMES)
+
 
 @dataclass(frozen=True, slots=True)
 class CleanConfig:
-    """Which rules run; ``skip`` holds rule names from ``clean_rules.RULES``."""
+    """Which rules run; ``skip`` holds rule names from ``clean_rules.RULES``, ``markdown_rules.MARKDOWN_RULES`` or ``notes.NOTE_RULES``."""
 
     skip: frozenset[str] = frozenset()
 
@@ -25,29 +34,56 @@ class CleanConfig:
         if unknown:
             raise ValueError(f"unknown cleaning rule(s): {', '.join(unknown)}; known: {', '.join(RULE_NAMES)}")
 
-    def active_rules(self) -> tuple[CleanRule, ...]:
-        return tuple(rule for rule in RULES if rule.name not in self.skip)
+    def active_rules(self, markup: str = "text") -> tuple[CleanRule, ...]:
+        # One table, so that the fixpoint covers both: a link's text may be a
+        # breadcrumb, and a text rule may expose markup (a line joined to a ``**``).
+        table = MARKDOWN_RULES + RULES if markup == "markdown" else RULES
+        # Notes last: a notes block is judged on text the other rules have cleaned.
+        table += NOTE_RULES
+        return tuple(rule for rule in table if rule.name not in self.skip)
 
 
 DEFAULT_CONFIG = CleanConfig()
 
 
-def clean_text(raw: str, config: CleanConfig = DEFAULT_CONFIG, is_html: bool = False) -> Cleaned:
+def clean_text(
+    raw: str,
+    config: CleanConfig = DEFAULT_CONFIG,
+    is_html: bool = False,
+    markup: str | None = None,
+    site_names: tuple[str, ...] | None = None,
+) -> Cleaned:
     """Remove boilerplate and normalise ``raw``; ``replay(raw, edits) == text``.
 
-    An HTML page first becomes text (``htmltext``); the text rules then run on that,
-    and all edits land in one ledger against the raw page.
+    ``markup`` is "html", "markdown" or "text"; left out, ``is_html`` decides between
+    the first and the last. An HTML page first becomes text (``htmltext``); on a
+    markdown page the markdown rows run together with the text rules; all edits land
+    in one ledger against the raw page.
+
+    ``site_names`` are the names the page gives its own site (``sitename``); left out,
+    they are read from ``raw``. The ``site_watermark`` rule removes them where they are
+    glued into the text, and runs first, while the lines that name the site are there.
 
     >>> clean_text("首页 > 文章中心 > 正文\\n\\n今天召开会议,研究工作。").text
     '今天召开会议，研究工作。'
+    >>> clean_text("---\\ntitle: 讲话\\n---\\n要**坚持**[人民至上](https://example.org)。", markup="markdown").text
+    '要坚持人民至上。'
     """
+    markup = markup or ("html" if is_html else "text")
+    if markup not in MARKUPS or (is_html and markup != "html"):
+        raise ValueError(f"markup must be one of {', '.join(MARKUPS)} (and 'html' when is_html=True), not {markup!r}")
     ledger: list[Edit] = []
     text = raw
-    if is_html:
+    if markup == "html":
         changes = html_changes(raw)
         ledger = compose(raw, raw, ledger, changes)
         text = apply_changes(raw, changes)
-    return apply_rules(raw, config.active_rules(), text, ledger)
+    names = infer_site_names(raw) if site_names is None else site_names
+    rules = config.active_rules(markup)
+    if SITE_WATERMARK not in config.skip:
+        finder = site_watermark_finder(names)
+        rules = (CleanRule(SITE_WATERMARK, "The page's own site name and address glued into its text.", finder, (), ()), *rules)
+    return apply_rules(raw, rules, text, ledger)
 
 
 def apply_rules(raw: str, rules: tuple[CleanRule, ...], text: str | None = None, ledger: list[Edit] | None = None) -> Cleaned:

@@ -28,19 +28,38 @@ class CleanRule:
     keeps: tuple[str, ...]
 
 
-def _drop_lines(name: str, pattern: str, max_chars: int = 200) -> Finder:
-    """Empty every line that matches ``pattern`` in full (the newline stays for ``blank_line``)."""
+def _drop_lines(name: str, pattern: str, max_chars: int = 200, spare_sentences: bool = True) -> Finder:
+    """Empty every line that matches ``pattern`` in full (the newline stays for ``blank_line``).
+
+    With ``spare_sentences``, a line that ends a sentence and stands between two
+    paragraphs of running text is never dropped: a banner or footer rule must not delete
+    a short speech sentence such as 请各单位及时转发。 from the middle of a speech.
+    """
     regex = re.compile(pattern)
 
     def find(text: str) -> Iterator[Change]:
+        lines = text.split("\n")
+        first, last = _prose_span(lines) if spare_sentences else (0, -1)
         start = 0
-        for line in text.split("\n"):
+        for index, line in enumerate(lines):
             end = start + len(line)
-            if line and len(line) <= max_chars and regex.fullmatch(line):
+            spared = first < index < last and line.rstrip()[-1:] in _SENTENCE_CLOSE
+            if line and len(line) <= max_chars and not spared and regex.fullmatch(line):
                 yield Change(name, start, end, "")
             start = end + 1
 
     return find
+
+
+_SENTENCE_CLOSE = frozenset(SENTENCE_END + "”」』")
+# A line of running text: long enough and ending a sentence.
+_PROSE_CHARS = 30
+
+
+def _prose_span(lines: list[str]) -> tuple[int, int]:
+    """Indices of the first and last lines of running text (0, -1 when there are none)."""
+    prose = [i for i, line in enumerate(lines) if len(line) >= _PROSE_CHARS and line.rstrip()[-1:] in _SENTENCE_CLOSE]
+    return (prose[0], prose[-1]) if prose else (0, -1)
 
 
 def _replace(name: str, pattern: str, after: str = "", flags: int = 0) -> Finder:
@@ -67,24 +86,33 @@ _LINE_SPACE = " \t\u3000" + _ODD_SPACES
 _SEPARATOR = r"(?:>>|>|＞|»|›|→|》|-|/|\\|—)"
 # A trail of short names joined by arrows: 某某网 > 决议决定.
 _ARROW = r"(?:>>|>|＞|»|›|→)"
-_CRUMB = r"[^\s>＞»›→。，！？：:]{2,15}"
+_CRUMB = r"[^\s>＞»›→。，！？：:]{1,15}(?:[ \u3000]{1,2}[^\s>＞»›→。，！？：:]{1,15})?"
 _PAGE_TOOLS = (
     "打印本页|打印此页|关闭本页|返回列表|返回首页|打印本文|打印此文|打印|关闭窗口|关闭本页|关闭|收藏本文|收藏|加入收藏|分享到|分享|返回顶部|"
     "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认"
 )
-_PAGE_TOOL_WORD = rf"[【\[]?(?:{_PAGE_TOOLS})[】\]]?[：:]?"
+# A bracketed button whose label starts with a tool verb: 【打印正文】, [关闭窗口].
+_TOOL_VERBS = "打印|关闭|收藏|分享|返回|字号|字体|纠错|复制|推荐|评论|发表评论"
+_PAGE_TOOL_WORD = rf"(?:[【\[](?:{_TOOL_VERBS})[{HAN}]{{0,4}}[】\]]|[【\[]?(?:{_PAGE_TOOLS})[】\]]?)[：:]?"
 _ARTICLE_INFO = (
     r"(?:本文标签|标签|关键词|关键字|Tags|TAG|责任编辑|責任編輯|编辑|责编|文章录入|录入|审核|校对|來源|来源|稿件来源|文章来源|信息来源|作者|"
     r"索引号|主题分类|发布机构|发文机关|发文字号|成文日期|公开方式|公开范围|生效日期|有效性|"
-    r"发布时间|發佈時間|發佈日期|发布日期|發布日期|发表时间|更新时间|浏览次数|瀏覽次數|浏览|点击数|点击|阅读次数|阅读|字数)"
+    r"发布时间|發佈時間|發佈日期|发布日期|發布日期|发表时间|更新时间|浏览次数|瀏覽次數|浏览|点击数|点击|阅读次数|阅读|字数|"
+    r"发布者|发布人|發佈者|时间|時間|日期|人气|人氣|热度|阅读量|访问量|点击量)"
 )
 PARAGRAPH_MIN = 20
+# Running text around a short sentence, for the line rules' counter-examples.
+BODY_BEFORE = "今年全县上下克服困难，各项工作都取得了新的进展，成绩来之不易。\n"
+BODY_AFTER = "\n下面，我就做好明年的工作，再讲几点具体意见，请大家抓好落实。"
 # A publication time that may open an article-info line.
 _TIMESTAMP = r"(?:\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*)?"
 _LICENCE_MARKS = r"公有领域|Public domain|public domain|本作品(?:来自|是|在|由)|本模板|维基文库|维基百科|知识共享|CC BY|GNU自由文档"
 # A licence template and what follows it are dropped only this close to the page's end.
 LICENCE_TAIL_CHARS = 600
-_RELATED = r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文)"
+_RELATED = (
+    r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|延伸閱讀|相關閱讀|相關文章|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文|"
+    r"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道)"
+)
 
 # A site's name: a short run of word characters standing after punctuation or a line start.
 _SITE = rf"(?<![\w{HAN}])[\w{HAN}.]{{2,15}}"
@@ -163,8 +191,78 @@ def _blank_lines(text: str) -> Iterator[Change]:
         yield Change("blank_line", match.start(), match.end(), "")
 
 
+_GLUED_HEAD = re.compile(
+    rf"^(?P<title>[^\n。！？（(]{{4,80}}?(?:讲话|講話|致辞|致辭|报告|報告|发言|發言|演讲|講稿|讲稿))[ \u3000]*"
+    rf"(?P<date>[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*[）)])[ \u3000]*"
+    rf"(?P<name>[{HAN}·]{{2,4}}?)??[ \u3000]*(?=同志们|同志們|各位|尊敬的|女士们|朋友们|亲爱的|親愛的)",
+    re.M,
+)
+
+
+def _glued_head(text: str) -> Iterator[Change]:
+    for match in _GLUED_HEAD.finditer(text):
+        name = match.group("name")
+        start = match.end("title")
+        after = f"\n{match.group('date')}\n" + (f"{name}\n" if name else "")
+        yield Change("glued_head", start, match.end(), after)
+
+
 _FULLWIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
 _AGENCIES = r"新华社|中新社|中新网|人民网|央视网|央广网|本报|本网|新华网|光明网|中国新闻网"
+_SPEECH_NOUNS = "讲话|講話|发言|發言|演讲|演講|演说|演說|致辞|致辭|演辞|演辭|说明|說明|报告|報告"
+
+# A photo credit: …记者 某某/摄, 某某攝, （摄影：某某）, （新华社发）, 资料图片.
+_CREDIT_LINE = (
+    rf".{{0,160}}?(?:(?:记者|記者|摄影|攝影|图|圖)\s*[：:]?\s*[{HAN}·]{{2,8}}(?:\s*[/／]\s*|\s+)?[摄攝][）)]?"
+    rf"|[。\s][{HAN}]{{2,4}}\s?[摄攝]|[（(](?:摄影|攝影|图|圖)\s*[：:]\s*[{HAN}·]{{2,8}}[）)]"
+    rf"|[（(](?:{_AGENCIES}|[{HAN}]{{2,6}}社)发[）)]|[。\s](?:资料图片|資料圖片|资料图|資料圖|供图|供圖|网上截图|網上截圖|截图|截圖))"
+)
+_CREDIT = re.compile(_CREDIT_LINE)
+# A caption is short and makes no sentence of its own.
+_CAPTION_CHARS = 60
+
+
+def _photo_captions(text: str) -> Iterator[Change]:
+    """Short lines with no sentence end right above or below a photo credit line."""
+    lines = text.split("\n")
+    credit = [bool(line) and len(line) <= 200 and _CREDIT.fullmatch(line) is not None for line in lines]
+    start = 0
+    for index, line in enumerate(lines):
+        end = start + len(line)
+        beside = (index > 0 and credit[index - 1]) or (index + 1 < len(lines) and credit[index + 1])
+        if beside and not credit[index] and 0 < len(line) <= _CAPTION_CHARS and not re.search(f"[{SENTENCE_END}：:]", line):
+            yield Change("photo_caption", start, end, "")
+        start = end + 1
+
+
+_TIME_OF_DAY = re.compile(rf"(?:[{HAN}]{{0,4}}(?:时间|時間)\s*)?\d{{1,2}}\s*(?:[时時]\s*\d{{1,2}}\s*分|[:：]\d{{2}})")
+_WEEKDAY_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*[（(]?(?:星期|周|週|礼拜)[一二三四五六日天][）)]?")
+# A dated line closes a release only among the text's last few lines.
+_TAIL_LINES = 3
+
+
+def _is_release_tail(line: str, ending: bool) -> bool:
+    """A time of day alone is never speech; （完） and a weekday date close a text only at its end."""
+    if _TIME_OF_DAY.fullmatch(line):
+        return True
+    return ending and bool(_END_MARK.fullmatch(line) or _WEEKDAY_DATE.fullmatch(line))
+
+
+_END_MARK = re.compile(r"[（(]\s*(?:完|本章完|全文完|全书完|全書完)\s*[）)]|[-—－]*\s*完\s*[-—－]*")
+
+
+def _release_tail(text: str) -> Iterator[Change]:
+    lines = text.split("\n")
+    tail_from = len([line for line in lines if line.strip()]) - _TAIL_LINES
+    start, seen = 0, 0
+    for line in lines:
+        end = start + len(line)
+        stripped = line.strip()
+        if stripped:
+            seen += 1
+            if _is_release_tail(stripped, ending=seen > tail_from and seen > 1):
+                yield Change("release_tail", start, end, "")
+        start = end + 1
 
 
 # A line this long holds more than one paragraph.
@@ -218,6 +316,19 @@ RULES: tuple[CleanRule, ...] = (
         _replace("control_char", f"[{_CONTROL}]+"),
         examples=(("讲话\x0c稿", "讲话稿"),),
         keeps=("讲话\t稿",),
+    ),
+    CleanRule(
+        "glued_head",
+        "A one-line dump whose title, bracketed date and speaker run into the opening address: each gets its own line.",
+        _glued_head,
+        examples=(
+            (
+                "在全县大会上的讲话（2020年11月13日）司马某某同志们：今天开会。",
+                "在全县大会上的讲话\n（2020年11月13日）\n司马某某\n同志们：今天开会。",
+            ),
+            ("在全县大会上的讲话（2020年11月13日）同志们：今天开会。", "在全县大会上的讲话\n（2020年11月13日）\n同志们：今天开会。"),
+        ),
+        keeps=("在全县大会上的讲话\n（2020年11月13日）\n同志们：", "他在全县大会上的讲话（2020年11月13日）很重要。"),
     ),
     CleanRule(
         "paragraph_break",
@@ -316,8 +427,19 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "page_nav",
         "Links to the previous and next article.",
-        _drop_lines("page_nav", r"(?:上一篇|下一篇|上一页|下一页|上篇|下篇)\s*[：:].*", max_chars=120),
-        examples=(("上一篇：在全县农业工作会议上的讲话", ""), ("下一篇: 无", "")),
+        _drop_lines(
+            "page_nav",
+            r"(?:上一篇|下一篇|上一页|下一页|上篇|下篇|上一章|下一章)\s*[：:].*"
+            r"|[【\[]?(?:上一章|下一章|上一篇|下一篇|返回目录|目录|返回列表|书页)[】\]]?"
+            r"(?:[\s|｜]*[【\[]?(?:上一章|下一章|上一篇|下一篇|返回目录|目录|返回列表|书页)[】\]]?)*",
+            max_chars=120,
+        ),
+        examples=(
+            ("上一篇：在全县农业工作会议上的讲话", ""),
+            ("下一篇: 无", ""),
+            ("上一章\u3000\u3000目录\u3000\u3000下一章", ""),
+            ("返回目录", ""),
+        ),
         keeps=("上一篇文章讲的是经济工作。",),
     ),
     CleanRule(
@@ -328,7 +450,13 @@ RULES: tuple[CleanRule, ...] = (
             rf"(?=.*(?:打印|关闭|收藏|分享|返回|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
             max_chars=60,
         ),
-        examples=(("打印本文 关闭窗口", ""), ("【打印】【关闭】", ""), ("字号 大 中 小", ""), ("分享到：", "")),
+        examples=(
+            ("打印本文 关闭窗口", ""),
+            ("【打印】【关闭】", ""),
+            ("字号 大 中 小", ""),
+            ("分享到：", ""),
+            ("【打印正文】【关闭窗口】", ""),
+        ),
         keeps=("关闭小煤窑的工作要抓紧。", "大 中 小"),
     ),
     CleanRule(
@@ -345,13 +473,15 @@ RULES: tuple[CleanRule, ...] = (
             "site_disclaimer",
             r".*(?:(?:本站|本网|本平台|本网站)[^。\n]{0,30}(?:投稿|转载|侵权|删除|仅供参考|不代表|观点|联系)"
             r"|(?:网|站)[^。\n]{0,40}(?:所有内容|全部内容|文章)仅供(?:学习)?参考"
-            r"|^(?:温馨提示|免责声明|特别声明|版权声明)[：:]|网友上传|版权归原作者).*",
+            r"|^(?:温馨提示|免责声明|特别声明|版权声明)[：:]|网友上传|版权归原作者"
+            r"|(?:授权转载|授權轉載)[^\n]{0,30}(?:请勿|請勿|禁止|不得)).*",
             max_chars=120,
         ),
         examples=(
             ("本站文章均由网友投稿,若涉及侵权请联系站长删除。", ""),
             ("某某网（www.example.com）所有内容仅供学习参考", ""),
             ("温馨提示：本文内容由网友上传整理，仅供参考，版权归原作者所有。", ""),
+            ("本文由某某觀點報授權轉載，未經同意請勿轉貼。", ""),
         ),
         keeps=("我们要把本网格的事情办好。",),
     ),
@@ -360,6 +490,7 @@ RULES: tuple[CleanRule, ...] = (
         "Publication lines: editor, source, date published, view counts (not the speech's own date).",
         _drop_lines(
             "article_info",
+            rf"(?:[【\[](?:{_TOOL_VERBS})[{HAN}]{{0,4}}[】\]]\s*)*"
             rf"{_TIMESTAMP}[（(]?(?:[【\[]?{_ARTICLE_INFO}[】\]]?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+[）)]?",
             max_chars=120,
         ),
@@ -393,7 +524,7 @@ RULES: tuple[CleanRule, ...] = (
             max_chars=160,
         ),
         examples=(("Copyright © 2015-2022 某某网 All Rights Reserved 京ICP备12345678号", ""), ("主办：某某县人大常委会办公室", "")),
-        keeps=("要加强知识产权和版权保护工作。",),
+        keeps=("要加强知识产权和版权保护工作。", BODY_BEFORE + "联系电话：要保持畅通。" + BODY_AFTER),
     ),
     CleanRule(
         "wire_dateline",
@@ -410,26 +541,54 @@ RULES: tuple[CleanRule, ...] = (
         keeps=("要认真学习《人民日报》的评论文章。",),
     ),
     CleanRule(
+        "photo_caption",
+        "A photo's caption: a short line with no sentence end that stands next to a photo credit line.",
+        _photo_captions,
+        examples=(
+            (
+                "正文很长的一段话，讲的是工作。\n县长在社区察看防汛物资储备\n新华社记者 王某/摄",
+                "正文很长的一段话，讲的是工作。\n\n新华社记者 王某/摄",
+            ),
+        ),
+        keeps=("县长在社区察看防汛物资储备\n要把工作做实。",),
+    ),
+    CleanRule(
         "photo_credit",
         "Photo captions ending with their credit: …新华社记者 某某/摄, （摄影：某某）.",
         _drop_lines(
             "photo_credit",
-            r".{0,160}?(?:记者|摄影|图)\s*[：:]?\s*[\u4e00-\u9fff·]{2,8}(?:\s*[/／]\s*|\s+)?摄[）)]?",
+            rf"{_CREDIT_LINE}",
             max_chars=200,
+            spare_sentences=False,
         ),
-        examples=(("新华社记者 鞠鹏/摄", ""), ("新华社记者 公磊 摄", ""), ("这是县长在社区了解情况。 新华社记者 王某/摄", "")),
-        keeps=("记者要深入基层采访。", "要把拍摄工作做好。"),
+        examples=(
+            ("新华社记者 鞠鹏/摄", ""),
+            ("新华社记者 公磊 摄", ""),
+            ("这是县长在社区了解情况。 新华社记者 王某/摄", ""),
+            ("大会主席在台上致辞。何某某攝", ""),
+            ("（摄影：林某）", ""),
+            ("县长察看防汛物资。（新华社发）", ""),
+            ("会场一角。资料图片", ""),
+        ),
+        keeps=("记者要深入基层采访。", "要把拍摄工作做好。", "我们要把摄影协会办好。"),
     ),
     CleanRule(
         "editor_note",
         "Notes an editor or site puts before the speech: 【导读】, 【核心提示】, 【编者按】, 导读：.",
         _drop_lines(
             "editor_note",
-            r"(?:[【\[]\s*(?:导\s*读|导\s*语|核心提示|编者按|编者的话|内容提要|摘\s*要)\s*[】\]]|(?:导读|导语|编者按)\s*[：:]).*",
+            r"(?:[【\[]\s*(?:导\s*读|导\s*语|核心提示|编者按|编者的话|内容提要|摘\s*要)\s*[】\]]|(?:导读|导语|编者按|編者按|编按|編按)\s*[：:]"
+            r"|[【\[][^】\]\n]{0,12}按[】\]]).*",
             max_chars=1000,
+            spare_sentences=False,
         ),
-        examples=(("【导  读】本文讲了三个问题。\n同志们：", "\n同志们："), ("导读：本文是范文网为大家整理的。", "")),
-        keeps=("要把学习导读用好。",),
+        examples=(
+            ("【导  读】本文讲了三个问题。\n同志们：", "\n同志们："),
+            ("导读：本文是范文网为大家整理的。", ""),
+            ("【记者按】这是一篇讲话。", ""),
+            ("編按：本文是發言稿。", ""),
+        ),
+        keeps=("要把学习导读用好。", "按照县委部署，抓好落实。"),
     ),
     CleanRule(
         "edit_note",
@@ -461,17 +620,79 @@ RULES: tuple[CleanRule, ...] = (
         keeps=("第一页的内容很重要。", "2022"),
     ),
     CleanRule(
+        "full_text_lead",
+        "A reporter's lead that introduces the text: …讲话全文如下：, 以下为发言全文：, 說明全文如下：.",
+        _drop_lines(
+            "full_text_lead",
+            rf".{{0,120}}(?:全文如下|以下[为為是][^。\n]{{0,30}}(?:全文|原文|{_SPEECH_NOUNS})|(?:{_SPEECH_NOUNS})(?:全文|原文)(?:如下)?)[：:。]?[）)]?",
+            max_chars=160,
+        ),
+        examples=(("市长今天向市民发表讲话，全文如下：", ""), ("以下為記者會發言全文。", ""), ("（以下为县长在会上的讲话）", "")),
+        keeps=("下面，我讲三点意见：", "现将有关事项通知如下："),
+    ),
+    CleanRule(
+        "wire_dateline_lead",
+        "A news agency's dateline opening a paragraph (新华社北京3月5日电 …): the wire's, not the speaker's words.",
+        _replace(
+            "wire_dateline_lead",
+            rf"(?m)^(?:{_AGENCIES}|[{HAN}]{{2,8}}(?:社|网|網|报|報|台))[{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|電|讯|訊)"
+            rf"(?:[（(]记者[^）)\n]{{1,30}}[）)])?[ \u3000]*",
+        ),
+        examples=(("新华社北京3月5日电 今天上午，大会开幕。", "今天上午，大会开幕。"),),
+        keeps=("3月5日电视台播出了节目。",),
+    ),
+    CleanRule(
+        "release_tail",
+        "What closes a press release: （完）, a time of day standing alone, a dated weekday line at the end.",
+        _release_tail,
+        examples=(
+            ("谢谢大家。\n（完）", "谢谢大家。\n"),
+            ("谢谢。\n香港时间17时58分", "谢谢。\n"),
+            ("谢谢。\n2019年9月4日（星期三）", "谢谢。\n"),
+        ),
+        keeps=("2019年9月4日（星期三）\n同志们：\n今天开会。\n要落实。\n再讲一点。", "完成任务。"),
+    ),
+    CleanRule(
+        "subscription_appeal",
+        "A publication's appeal to subscribe or support it, with its link line.",
+        _drop_lines(
+            "subscription_appeal",
+            r".{0,40}(?:订户|訂戶|订阅|訂閱|赞助|贊助|支持我们|支持我們|打赏|打賞).{0,40}|(?:网址|網址)\s*[：:]\s*\S+"
+            r"|(?:支持|訂閱|订阅)[^：:\n]{1,12}[：:]\s*[\w.-]+\.[a-z]{2,}/\S*",
+            max_chars=100,
+        ),
+        examples=(("请加入成为本刊的月费订户，长期支持我们的工作。", ""), ("網址：news.example.com/subscribe", "")),
+        keeps=("支持群众创业的政策要落实到位，这件事要抓紧。" + "正文。" * 12,),
+    ),
+    CleanRule(
         "site_banner",
         "Greetings and sales pitches of the hosting site: 欢迎访问…网！, 开通VIP…下载.",
         _drop_lines(
             "site_banner",
             r"(?:欢迎(?:访问|来到|光临)[^。\n]{1,30}[！!。]?"
             r"|.{0,20}(?:开通VIP|VIP会员|会员免费|免费下载|下载全文|立即下载|下载本文|下载Word|下载文档|Word版下载).{0,20}"
-            r"|.{0,20}(?:二维码|扫一扫|扫码|关注我们|点击上方|点击蓝字|阅读原文|在看|点赞|转发).{0,20})",
+            r"|.{0,20}(?:二维码|扫一扫|扫码|关注我们|点击上方|点击蓝字|阅读原文|在看|点赞|转发).{0,20}"
+            r"|.{0,30}(?:点击关注|公众号|请点击|请大家收藏|更新速度最快).{0,40}"
+            r"|(?:进入|进入专题|點擊進入)[^。！？\n]{0,12}(?:专题|專題|频道|頻道)"
+            r"|[^|｜。！？\n]{2,20}\s[|｜]\s[^|｜。！？\n]{2,30})",
             max_chars=60,
         ),
-        examples=(("欢迎访问公文汇范文网！", ""), ("开通VIP 全站文档免费下载", ""), ("长按二维码关注", ""), ("阅读原文", "")),
-        keeps=("欢迎各位代表来到我县指导工作，大家辛苦了。", "要扫码登记、转发通知，让群众第一时间知晓，这项工作要抓紧抓实抓好。"),
+        examples=(
+            ("欢迎访问公文汇范文网！", ""),
+            ("开通VIP 全站文档免费下载", ""),
+            ("长按二维码关注", ""),
+            ("阅读原文", ""),
+            ("某某发布 | 传递某某好声音", ""),
+            ("关注“某某融媒”微信公众号，获取更多本地资讯。", ""),
+            ("进入两会专题", ""),
+        ),
+        keeps=(
+            "欢迎各位代表来到我县指导工作，大家辛苦了。",
+            "要扫码登记、转发通知，让群众第一时间知晓，这项工作要抓紧抓实抓好。",
+            # Short speech sentences between paragraphs are never banners.
+            BODY_BEFORE + "我们要为身边的好干部点赞！" + BODY_AFTER,
+            BODY_BEFORE + "请各乡镇及时转发。" + BODY_AFTER,
+        ),
     ),
     CleanRule(
         "licence_tail",
@@ -505,9 +726,15 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "number_line",
         "A line of nothing but digits and separators (an index number, a stray counter) is never speech.",
-        _drop_lines("number_line", r"[\d\s/\-.:：_|]{6,}|(?=.*[\[\]])[\d\s\[\]]{2,8}", max_chars=60),
-        examples=(("000000000/2023-00213", ""), ("29 ]", "")),
-        keeps=("2023年", "100"),
+        _drop_lines(
+            "number_line",
+            r"(?!\s*\d{4}[./-]\d{1,2}[./-]\d{1,2}\s*$)[\d\s/\-.:：_|]{6,}|(?=.*[\[\]])[\d\s\[\]]{2,8}"
+            r"|(?:.{0,30}[\s\u3000])?[·•—－\-]\s*\d{1,4}\s*[·•—－\-]",
+            max_chars=60,
+        ),
+        examples=(("000000000/2023-00213", ""), ("29 ]", ""), ("·125·", ""), ("- 12 -", ""), ("某某文集　第二卷　　·126·", "")),
+        # A date alone on a line is a byline's date, read by the head.
+        keeps=("2023年", "100", "2020.07.13"),
     ),
     CleanRule(
         "watermark_copyright",
@@ -525,9 +752,14 @@ RULES: tuple[CleanRule, ...] = (
         "本文由…整理 notes a site adds to reposted text.",
         _replace(
             "watermark_compiled",
-            rf"本文由(?!于)[\w{HAN}.]{{1,20}}?(?:整理|收集|编辑|提供|发布|原创)(?:[，,]?\s*(?:转载请注明(?:出处|来源)|仅供参考|版权归原作者所有))*[。.！!]?",
+            rf"本(?:文|书|書|站)(?:电子版|電子版)?由(?!于)[\w{HAN}.]{{1,20}}?(?:整理|收集|编辑|提供|发布|原创)"
+            rf"(?:[，,]?\s*(?:转载请注明(?:出处|来源)|仅供(?:学习研究使用|学习参考|参考)|版权归原作者所有))*[。.！!]?",
         ),
-        examples=(("本文由第一范文网整理", ""), ("工作。本文由范文网整理，仅供参考。", "工作。")),
+        examples=(
+            ("本文由第一范文网整理", ""),
+            ("工作。本文由范文网整理，仅供参考。", "工作。"),
+            ("本书电子版由某某书库整理，仅供学习研究使用。", ""),
+        ),
         keeps=("本文由于篇幅所限，只讲三点。",),
     ),
     CleanRule(

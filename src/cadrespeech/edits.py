@@ -46,6 +46,18 @@ def replay(raw: str, edits: Sequence[Edit]) -> str:
     return "".join(pieces)
 
 
+def clean_offset(edits: Sequence[Edit], raw_position: int) -> int:
+    """Where a raw position lands in the clean text, to place what the ledger removed.
+
+    Every edit that ends at or before the position moves it by what the edit added or
+    took away; a position inside an edit lands where that edit's replacement begins.
+
+    >>> clean_offset([Edit("breadcrumb", 0, 3, "首页\\n", ""), Edit("note_anchor", 5, 8, "〔1〕", "")], 8)
+    2
+    """
+    return raw_position + sum(len(edit.after) - (edit.end - edit.start) for edit in edits if edit.end <= raw_position)
+
+
 def apply_changes(text: str, changes: Sequence[Change]) -> str:
     """Apply sorted, non-overlapping changes to ``text`` (used within one pass)."""
     pieces: list[str] = []

@@ -16,16 +16,24 @@ Evidence = Callable[[str, str], str | None]  # (title, text) -> reason, or None
 
 @dataclass(frozen=True, slots=True)
 class GenreRule:
+    """A sign of what a document is; the first rule that fires decides.
+
+    ``genre`` is the genre it gives, or, with ``genre_by_title``, the fallback when no
+    word of the title names a finer one (报告 for a speech, 通知 for a document).
+    """
+
     name: str
     genre: str
     is_speech: bool
     evidence: Evidence
     examples: tuple[tuple[str, str], ...]  # (title, text) it fires on
     keeps: tuple[tuple[str, str], ...]  # (title, text) it does not fire on
+    genre_by_title: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 def _title_ends(pattern: str) -> Evidence:
-    regex = re.compile(rf"(?:{pattern})[）)」》]?$")
+    # A headline may add 全文 (…的一封信全文); the document is still what the word says.
+    regex = re.compile(rf"(?:{pattern})(?:全文|原文)?[）)」》]?$")
 
     def evidence(title: str, _text: str) -> str | None:
         found = regex.search(title)
@@ -42,6 +50,46 @@ def _text_has(pattern: str, what: str, within: int | None = None, count: int = 1
         return f"{what} ({len(found)}×)" if len(found) >= count else None
 
     return evidence
+
+
+def _title_has(pattern: str, what: str) -> Evidence:
+    regex = re.compile(pattern)
+
+    def evidence(title: str, _text: str) -> str | None:
+        found = regex.search(title)
+        return f"{what}: {found.group()}" if found else None
+
+    return evidence
+
+
+def _reported_speech(_title: str, text: str) -> str | None:
+    """A report about what someone said: reporting verbs outnumber the speaker's own 我."""
+    if _ADDRESSED.search(text):
+        return None
+    reporting = len(_REPORTING.findall(text))
+    first_person = len(_FIRST_PERSON.findall(text))
+    if reporting >= REPORTING_MIN and reporting * 2 > first_person:
+        return f"{reporting} reporting verbs against {first_person} first-person words"
+    return None
+
+
+def _narrative(_title: str, text: str) -> str | None:
+    """Fiction: chapters and dialogue tags (…”他说), not one speaker addressing listeners."""
+    tags = len(_DIALOGUE_TAG.findall(text))
+    chapter = _CHAPTER.search(text[:300])
+    if tags >= DIALOGUE_MIN and chapter:
+        return f"{chapter.group()} with {tags} dialogue tags"
+    return None
+
+
+REPORTING_MIN = 4
+# A text that turns to its listeners is a speech, however often it quotes others.
+_ADDRESSED = re.compile(r"^(?:同志们|同志們|各位|尊敬的|亲爱的|親愛的)|谢谢大家|謝謝大家", re.M)
+_REPORTING = re.compile(r"(?:[\u4e00-\u9fff]{2,4})(?:表示|指出|強調|强调|認為|认为|宣布|透露|坦言|直言|稱|称|說|说)[，,：:「“]")
+_FIRST_PERSON = re.compile(r"我们|我們|咱们|我")
+DIALOGUE_MIN = 4
+_DIALOGUE_TAG = re.compile(r"[”」][^。\n]{0,6}?(?:说|說|道|问|問|喊|笑道)[。，,：:]|(?:说|說|道)[：:][“「]")
+_CHAPTER = re.compile(r"第[一二三四五六七八九十百零〇\d]+[章回节節]")
 
 
 def _short_stub(_title: str, text: str) -> str | None:
@@ -65,7 +113,14 @@ SPEECH_TITLE = (
     r"讲话|講話|讲话稿|致辞|致辭|贺词|发言|演讲|演讲稿|讲话提纲|主持词|工作报告|政府工作报告|报告|讲话纪要|动员讲话|总结讲话|党课|讲稿"
 )
 NOT_SPEECH_TITLE = (
-    r"决议|決議|决定|決定|通知|通告|公告|公报|意见|办法|条例|规定|规则|细则|方案|回信|贺信|贺电|慰问信|复信|的信|命令|批复|函"
+    r"决议|決議|决定|決定|通知|通告|公告|公报|公報|意见|办法|条例|规定|规则|细则|方案|回信|贺信|贺电|唁电|慰问电|慰问信|复信|的信|"
+    r"一封信|公开信|公開信|倡议书|倡議書|命令|批复|函"
+)
+# A headline that reports on a speech or digests it rather than giving it.
+DIGEST_TITLE = r"摘登|摘編|摘编|极简版|極簡版|要点|要點|精要|速览|速覽|一图读懂|图解|圖解|金句"
+NEWS_HEADLINE = (
+    r"(?:讲话|講話|致辞|致辭|演讲|演講|演说|演說|发言|發言)(?:全文)?[\s\u3000]+\S|^[\u4e00-\u9fff·]{2,8}[：:](?!.*(?:讲话|講話|致辞|致辭)$)"
+    r"|(?:发表|發表)[^，。]{0,12}(?:讲话|講話|致辞|致辭|演讲|演講)$|[刊登載载][^，。]{0,20}(?:讲话|講話)(?:全文)?"
 )
 
 GENRE_RULES: tuple[GenreRule, ...] = (
@@ -76,6 +131,22 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         _short_stub,
         examples=(("論聯合政府", "論聯合政府可以指：\n一篇文章\n一次會議"),),
         keeps=(("", "同志们：\n今天开会，主要是指出问题。"),),
+    ),
+    GenreRule(
+        "digest_title",
+        "摘要",
+        False,
+        _title_has(DIGEST_TITLE, "a digest's headline"),
+        examples=(("县委全会报告极简版来了", ""), ("县长讲话摘登", "")),
+        keeps=(("在全县大会上的讲话", ""),),
+    ),
+    GenreRule(
+        "news_headline",
+        "新闻",
+        False,
+        _title_has(NEWS_HEADLINE, "a news headline about a speech"),
+        examples=(("县长致辞\u3000强调安全发展", ""), ("王某：要培育长期稳定的市场", ""), ("县委书记在大会上发表讲话", "")),
+        keeps=(("在全县大会上的讲话", ""), ("政府工作报告", ""), ("走向远方——在毕业典礼上的讲话", "")),
     ),
     GenreRule(
         "speech_title",
@@ -90,8 +161,15 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         "公文",
         False,
         _title_ends(NOT_SPEECH_TITLE),
-        examples=(("某某县人民代表大会关于政府工作报告的决议", ""), ("关于做好防汛工作的通知", "")),
+        examples=(("某某县人民代表大会关于政府工作报告的决议", ""), ("关于做好防汛工作的通知", ""), ("致全体党员的一封信全文", "")),
         keeps=(("在全县防汛工作会议上的讲话", ""),),
+        genre_by_title=(
+            (("回信", "贺信", "的信", "一封信", "公开信", "公開信", "倡议书", "复信", "慰问信", "贺电", "唁电", "慰问电"), "书信"),
+            (("决议", "决定"), "决议"),
+            (("通知", "通告", "公告"), "通知"),
+            (("公报", "公報"), "公报"),
+            (("条例", "办法", "规定", "规则", "细则"), "法规"),
+        ),
     ),
     GenreRule(
         "passed_by_meeting",
@@ -128,6 +206,22 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         ),
         examples=(("", "本报讯（记者 王某）昨天，全县召开会议。"), ("", "央广网北京2月13日消息 据报道，会议召开。")),
         keeps=(("", "同志们：\n新华社的报道大家都看了。"),),
+    ),
+    GenreRule(
+        "narrative",
+        "小说",
+        False,
+        _narrative,
+        examples=(("", "第三章 春雷\n“同志们，”他说，“要干。”\n”她问：“行吗？”\n“行。”他说。\n“好。”她笑道。\n“走。”他说。"),),
+        keeps=(("", "同志们：\n我讲三点。\n一、要干。"),),
+    ),
+    GenreRule(
+        "reported_speech",
+        "新闻",
+        False,
+        _reported_speech,
+        examples=(("", "县长表示，要抓好落实。书记指出，要加强领导。主任强调，要守住底线。局长认为，要创新方式。"),),
+        keeps=(("", "同志们：\n我们要抓落实。我认为，我们要加强领导。我们要守住底线。有人说，难。我们要干。"),),
     ),
     GenreRule(
         "minutes",
@@ -170,11 +264,16 @@ def classify(title: str | None, text: str) -> tuple[bool, str, str]:
     for rule in GENRE_RULES:
         reason = rule.evidence(title or "", text)
         if reason:
-            genre = _speech_genre(title or "") if rule.is_speech else rule.genre
-            if rule.name == "document_title":
-                genre = _document_genre(title or "")
+            genre = _speech_genre(title or "") if rule.is_speech else _genre_by_title(title or "", rule)
             return rule.is_speech, genre, f"{rule.name}: {reason}"
     return FALLBACK
+
+
+def _genre_by_title(title: str, rule: GenreRule) -> str:
+    for words, genre in rule.genre_by_title:
+        if any(word in title for word in words):
+            return genre
+    return rule.genre
 
 
 def _speech_genre(title: str) -> str:
@@ -191,18 +290,3 @@ _SPEECH_GENRES = (
     (("发言", "發言"), "发言"),
     (("主持词", "主持詞"), "主持词"),
 )
-
-
-_DOCUMENT_GENRES = (
-    (("回信", "贺信", "的信", "复信", "慰问信", "贺电"), "书信"),
-    (("决议", "决定"), "决议"),
-    (("通知", "通告", "公告"), "通知"),
-    (("条例", "办法", "规定", "规则", "细则"), "法规"),
-)
-
-
-def _document_genre(title: str) -> str:
-    for words, genre in _DOCUMENT_GENRES:
-        if any(word in title for word in words):
-            return genre
-    return "公文"

@@ -17,7 +17,6 @@ DROP_TAGS: dict[str, str] = {
     "nav": "html_chrome",
     "aside": "html_chrome",
     "footer": "html_chrome",
-    "form": "html_chrome",
     "select": "html_chrome",
     "button": "html_chrome",
     "iframe": "html_chrome",
@@ -26,6 +25,10 @@ DROP_TAGS: dict[str, str] = {
     "object": "html_chrome",
     "map": "html_chrome",
 }
+
+# Elements dropped only when they do not hold the speech: an ASP.NET page wraps its
+# whole body in one <form>, where elsewhere a form is a search box or a login.
+SOFT_DROP_TAGS: dict[str, str] = {"form": "html_chrome"}
 
 # class or id words (split at -, _ and spaces) that mark page chrome.
 CHROME_WORDS = frozenset(

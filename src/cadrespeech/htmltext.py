@@ -33,6 +33,7 @@ from .html_rules import (
     HIDDEN_STYLE,
     LINK_DENSITY,
     SCOPE_TAGS,
+    SOFT_DROP_TAGS,
     SPEECH_SHARE,
     TITLE_MAX_CHARS,
     VOID_TAGS,
@@ -174,6 +175,8 @@ def _soft_drop(element: Element) -> str | None:
     Hidden is soft because some sites hide the article until a script shows it.
     """
     attrs = element.attrs
+    if element.tag in SOFT_DROP_TAGS:
+        return SOFT_DROP_TAGS[element.tag]
     if "hidden" in attrs or attrs.get("aria-hidden") == "true" or HIDDEN_STYLE.search(attrs.get("style", "")):
         return "html_hidden"
     words = CHROME_ID_CLASS.split(f"{attrs.get('class', '')} {attrs.get('id', '')}".lower())

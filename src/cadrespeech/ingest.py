@@ -2,13 +2,19 @@
 
 The decoded text is the coordinate system of every edit in the removals ledger, so
 decoding itself changes nothing but the byte-order mark and line ends, and says so.
+Every entry of the raw folder is accounted for: it is read as a page, or it is
+reported with the reason it cannot be one.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PageError
@@ -19,8 +25,6 @@ from .records import DecodedPage, RawPage
 # and a runaway file must not take the build's memory with it.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
-RAW_SUFFIXES = (".txt", ".text", ".html", ".htm")
-
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -30,52 +34,240 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# C0 controls other than tab, LF, VT, FF, CR and ESC (terminal colour codes): text
-# files hardly ever hold them, binary files nearly always do.
-_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# C0 controls other than NUL, tab, LF, VT, FF, CR and ESC (terminal colour codes). A
+# text page may carry a few, pasted in from a word processor (0x08, 0x16: 9 of 1,994
+# real pages); the control_char cleaning rule removes them as logged edits.
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_CONTROL_BYTE = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
+# A page is binary when it holds a NUL byte, or more than BINARY_CONTROL_COUNT control
+# bytes that are also more than BINARY_CONTROL_SHARE of its bytes. Binary data has a
+# NUL every few hundred bytes and about 9% control bytes (24 of 256 values), nine
+# times the share; stray bytes in a text page are a handful in kilobytes (GBK and
+# UTF-8 never use these bytes inside a character), and the count floor keeps a short
+# page with two or three of them from being refused.
+BINARY_CONTROL_SHARE = 0.01
+BINARY_CONTROL_COUNT = 8
+
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.I)
 # Ideographs, CJK punctuation, full-width forms (not half-width katakana), quotes and dashes.
 _CHINESE_TEXT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2010-\u2027]")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupSign:
+    """A sign in a page's first characters that tells what markup it is written in."""
+
+    name: str
+    markup: str  # "html" or "markdown"
+    found: Callable[[str], object]  # true when the sign is in the page's first SNIFF_CHARS
+    example: str
+    counter_example: str
+
+
+# How much of a page sniffing reads: the opening says what a page is, and a long page
+# must not cost more to sniff.
+SNIFF_CHARS = 4096
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*$", re.M | re.S)
+_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:(?:[ \t]|$)", re.M)
+
+
+def opens_with_front_matter(text: str) -> bool:
+    """YAML front matter: a block between two "---" lines, opening the page, with a "key:" line."""
+    block = _FRONT_MATTER.match(text)
+    return block is not None and _FRONT_MATTER_KEY.search(block.group(1)) is not None
+
+
+# First sign found wins, in this order. Front matter comes before HTML because it must
+# open the page, where no HTML page has it, while markdown may hold inline <p> or <div>.
+MARKUP_SIGNS: tuple[MarkupSign, ...] = (
+    MarkupSign(
+        "front_matter",
+        "markdown",
+        opens_with_front_matter,
+        example="---\ntitle: 在全县工作会议上的讲话\ndate: 2021-03-01\n---\n同志们：\n今天召开会议。",
+        counter_example="---\n一、提高认识\n---\n要抓落实。",  # rules around a line, no key
+    ),
+    MarkupSign(
+        "html_tags",
+        "html",
+        looks_like_html,
+        example="<!DOCTYPE html>\n<html><body><p>同志们：今天召开会议。</p></body></html>",
+        counter_example="同志们：\n今天开会，研究“<三农>”工作。",
+    ),
+    MarkupSign(
+        "heading_line",
+        "markdown",
+        re.compile(r"^#{1,6}[ \t]+\S", re.M).search,
+        example="# 在全县工作会议上的讲话\n同志们：\n今天召开会议。",
+        counter_example="#两会# 代表委员热议\n同志们：\n今天召开会议。",  # a hashtag, not a heading
+    ),
+    MarkupSign(
+        "inline_link",
+        "markdown",
+        # The target is a URL or path: ASCII without spaces, holding / . or #.
+        re.compile(r"\[[^\]\n]+\]\([!-(*-~]*[/.#][!-(*-~]*\)").search,
+        example="同志们：\n原文见[县政府网](https://www.example.gov.cn/a.html)。",
+        counter_example="同志们：\n详见注释[2](第3页)。",
+    ),
+    MarkupSign(
+        "shortcode",
+        "markdown",
+        re.compile(r"\{\{[<%].*?[%>]\}\}").search,  # Hugo's {{< name >}} and {{% name %}}
+        example='{{< figure src="a.jpg" >}}\n同志们：\n今天召开会议。',
+        counter_example="尊敬的{{姓名}}同志：\n今天召开会议。",  # a template placeholder
+    ),
+)
+# Suffixes that make a page without any sign markdown rather than text.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sniff_markup(text: str, source: str = "") -> str:
+    """What a decoded page is written in, "html", "markdown" or "text", from its content.
+
+    The suffix is only a hint: a ``.html`` file holding plain text is text, a ``.php``
+    holding HTML is HTML; only a ``.md`` file without any sign is taken at its word.
+
+    >>> sniff_markup("<html><body><p>同志们：</p>", "speech.php")
+    'html'
+    >>> sniff_markup("同志们：\\n今天召开会议。", "speech.html")
+    'text'
+    """
+    opening = text[:SNIFF_CHARS]
+    for sign in MARKUP_SIGNS:
+        if sign.found(opening):
+            return sign.markup
+    return "markdown" if source.lower().endswith(MARKDOWN_SUFFIXES) else "text"
+
+
 def read_page(path: Path, root: Path) -> RawPage:
     """Read one raw page as bytes; ``source`` is its path relative to ``root``."""
     source = path.relative_to(root).as_posix()
+    problem = entry_problem(path, root)
+    if problem:
+        raise PageError(source, "ingest", problem)
     try:
-        size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise PageError(source, "ingest", f"file is {size:,} bytes, over the {MAX_PAGE_BYTES:,}-byte limit")
-        data = path.read_bytes()
+        # Non-blocking, so a file swapped for a named pipe since it was listed cannot
+        # hang the build; fstat then checks what was actually opened.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(handle, "rb") as stream:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                raise PageError(source, "ingest", f"{_kind(info.st_mode)}, not a regular file")
+            if info.st_size > MAX_PAGE_BYTES:
+                raise PageError(source, "ingest", f"file is {info.st_size:,} bytes, over the {MAX_PAGE_BYTES:,}-byte limit")
+            data = stream.read()
     except OSError as error:
         raise PageError(source, "ingest", f"cannot read file: {error.strerror or error}") from error
     return RawPage(source=source, data=data, sha256=sha256_hex(data))
 
 
-def list_raw_pages(root: Path) -> list[Path]:
-    """Every raw page under ``root`` in a fixed order (sorted relative paths)."""
+@dataclass(frozen=True, slots=True)
+class RawListing:
+    """Every entry under a raw folder: the files to read as pages, and what cannot be one.
+
+    Both are in sorted relative-path order; ``problems`` are one-line ``PageError``s
+    that go into the build report beside the pages' own.
+    """
+
+    pages: tuple[Path, ...]
+    problems: tuple[PageError, ...]
+
+    @property
+    def entries(self) -> int:
+        return len(self.pages) + len(self.problems)
+
+
+def list_raw_pages(root: Path) -> RawListing:
+    """Account for every entry under ``root``, whatever its name: a page to read, or why not.
+
+    Every file is listed, hidden ones too (a crawl's ``.DS_Store`` is reported as not
+    text, not skipped unseen): the content, not the name, decides what a page is. A
+    folder that cannot be read, a named pipe, a socket, a broken symlink or one that
+    leads outside ``root`` is a problem with its reason. Folders reached through a
+    symlink are not walked, so no page is counted twice and no link loops.
+    """
     if not root.is_dir():
         raise FileNotFoundError(f"raw folder not found: {root}")
-    pages = [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES]
-    return sorted(pages, key=lambda p: p.relative_to(root).as_posix())
+    found: list[tuple[str, Path | PageError]] = []
+
+    def report(path: Path, reason: str) -> None:
+        source = path.relative_to(root).as_posix()
+        found.append((source, PageError(source, "ingest", reason)))
+
+    def unreadable(error: OSError) -> None:
+        folder = Path(error.filename)
+        if folder == root:
+            raise error  # nothing to build from: no single page's problem
+        report(folder, f"folder cannot be read: {error.strerror or error}; none of its files are in this build")
+
+    for folder, folders, files in os.walk(root, onerror=unreadable):
+        # os.walk lists a symlinked folder among the folders but does not enter it.
+        linked = [Path(folder, name) for name in folders if os.path.islink(Path(folder, name))]
+        for path in linked + [Path(folder, name) for name in files]:
+            reason = entry_problem(path, root)
+            if reason:
+                report(path, reason)
+            else:
+                found.append((path.relative_to(root).as_posix(), path))
+    found.sort(key=lambda entry: entry[0])
+    return RawListing(
+        pages=tuple(item for _, item in found if isinstance(item, Path)),
+        problems=tuple(item for _, item in found if isinstance(item, PageError)),
+    )
+
+
+def entry_problem(path: Path, root: Path) -> str | None:
+    """Why ``path`` under ``root`` cannot be read as a page; None for a regular file.
+
+    A symlink is followed only when its target lies inside ``root``: a release is
+    built from the raw folder, and what lies outside it is no part of it.
+    """
+    linked = os.path.islink(path)
+    try:
+        if not _within(os.path.realpath(path), os.path.realpath(root)):
+            if not linked:
+                return "lies outside the raw folder through a symlinked folder; not followed"
+            target = "folder" if os.path.isdir(path) else "file"
+            return f"symlink to a {target} outside the raw folder; not followed (copy the page in if it belongs)"
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "broken symlink: its target does not exist" if linked else "cannot read file: no such file"
+    except OSError as error:  # a symlink loop, a permission
+        return f"cannot read file: {error.strerror or error}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        if linked:
+            return "symlink to a folder; folders are not followed through symlinks (move or copy its pages in)"
+        return "a folder, not a file"
+    return f"{_kind(mode)}, not a regular file"
+
+
+def _within(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    return next((name for is_kind, name in kinds if is_kind(mode)), "a special file")
 
 
 def decode_page(page: RawPage) -> DecodedPage:
     """Decode a page's bytes, detecting the encoding; a ``PageError`` says why it cannot.
 
     >>> decoded = decode_page(RawPage("a.txt", "讲话\\r\\n".encode("gb18030"), ""))
-    >>> decoded.encoding, decoded.newlines, decoded.text
-    ('gbk', 'crlf', '讲话\\n')
+    >>> decoded.encoding, decoded.newlines, decoded.text, decoded.markup
+    ('gbk', 'crlf', '讲话\\n', 'text')
     """
     data = page.data
     if not data.strip():
         raise PageError(page.source, "ingest", "file is empty")
     text, encoding, had_bom = _decode_bytes(page.source, data)
     normal, newlines = normalise_newlines(text)
-    is_html = page.source.lower().endswith((".html", ".htm")) or looks_like_html(normal)
     return DecodedPage(
         source=page.source,
         sha256=page.sha256,
@@ -83,8 +275,26 @@ def decode_page(page: RawPage) -> DecodedPage:
         newlines=newlines,
         had_bom=had_bom,
         text=normal,
-        is_html=is_html,
+        markup=sniff_markup(normal, page.source),
     )
+
+
+def binary_reason(data: bytes) -> str | None:
+    """What makes ``data`` binary rather than text with a few stray control bytes, if anything.
+
+    >>> binary_reason("同志们：\\b今天召开会议。".encode())  # one stray backspace: text
+    >>> binary_reason(b"\\x00\\x00\\x00\\x01Bud1")
+    'a NUL byte at byte 0'
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return f"a NUL byte at byte {nul}"
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > BINARY_CONTROL_COUNT and controls > BINARY_CONTROL_SHARE * len(data):
+        first = _CONTROL_BYTE.search(data)
+        at = f", the first (0x{first.group()[0]:02x}) at byte {first.start()}" if first else ""
+        return f"{controls:,} control bytes, {controls / len(data):.1%} of the file{at}"
+    return None
 
 
 def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
@@ -102,9 +312,9 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
             if encoding != "utf-8" and not _plausibly_chinese(text):
                 raise PageError(source, "ingest", f"starts with a {encoding} byte-order mark but does not decode to Chinese text")
             return text, encoding, True
-    binary = _BINARY_BYTES.search(data)
+    binary = binary_reason(data)
     if binary:
-        raise PageError(source, "ingest", f"looks binary, not text (control byte 0x{binary.group()[0]:02x} at byte {binary.start()})")
+        raise PageError(source, "ingest", f"looks binary, not text ({binary})")
     try:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError as utf8_error:

@@ -1,4 +1,4 @@
-"""One page through every stage: decode, clean, structure, sentences, tokens."""
+"""One page through every stage: decode, page metadata, clean, structure, sentences, tokens."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ from dataclasses import replace
 
 from .clean import DEFAULT_CONFIG, CleanConfig, clean_text
 from .errors import PageError
+from .head import byline_in_removals
 from .ingest import decode_page
+from .notes import attach_notes, extract_notes
+from .pagemeta import read_page_meta
 from .records import ProcessedPage, RawPage, Sentence, Speech
 from .sentences import split_blocks
+from .sitename import infer_site_names
 from .structure import structure_page
 from .tokens import Segmenter
 
@@ -16,24 +20,32 @@ from .tokens import Segmenter
 def process_page(page: RawPage, segmenter: Segmenter, config: CleanConfig = DEFAULT_CONFIG) -> ProcessedPage:
     """Run the whole per-page pipeline; any failure becomes a ``PageError`` naming the stage."""
     decoded = decode_page(page)
-    stage = "clean"
+    stage = "meta"
     try:
-        cleaned = clean_text(decoded.text, config, is_html=decoded.is_html)
+        # Read from the raw page: cleaning drops the head and the front matter it reads.
+        meta = read_page_meta(decoded.text, decoded.markup)
+        stage = "clean"
+        cleaned = clean_text(decoded.text, config, markup=decoded.markup, site_names=infer_site_names(decoded.text, meta.site_name))
+        stage = "notes"
+        notes = extract_notes(decoded.text, cleaned)
         stage = "structure"
-        layout = structure_page(cleaned.text)
+        if meta.author is None:
+            meta = replace(meta, author=byline_in_removals(cleaned.edits))
+        layout = structure_page(cleaned.text, meta)
         speeches: list[Speech] = []
         for speech, blocks in layout.speeches:
             stage = "sentences"
             sentences = split_blocks(speech.text, blocks)
             stage = "tokens"
             speeches.append(replace(speech, sentences=tuple(_with_tokens(sentences, segmenter))))
+        speeches = attach_notes(speeches, notes, cleaned.edits)
     except PageError:
         raise
     except Exception as error:  # a bug or a pathological page: report it with the page
         raise PageError(page.source, stage, f"{type(error).__name__}: {error}") from error
     if not speeches:
         raise PageError(page.source, "structure", "no speech text is left after cleaning")
-    return ProcessedPage(decoded=decoded, cleaned=cleaned, page_title=layout.page_title, speeches=tuple(speeches))
+    return ProcessedPage(decoded=decoded, cleaned=cleaned, page_title=layout.page_title, speeches=tuple(speeches), meta=meta)
 
 
 def _with_tokens(sentences: list[Sentence], segmenter: Segmenter) -> list[Sentence]:

@@ -37,8 +37,10 @@ def ray_results(paths: list[Path], raw_dir: Path, options: BuildOptions, address
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
-        root = str(Path(raw_dir).resolve())
-        items = [{"path": str(Path(p).resolve())} for p in paths]
+        # Absolute, not resolved: a symlinked page keeps its own name (and is checked
+        # against the raw folder where it is read).
+        root = os.path.abspath(raw_dir)
+        items = [{"path": os.path.abspath(p)} for p in paths]
 
         def process(row: dict) -> dict:
             # Pickled, so nested rows travel without an Arrow schema of their own.

@@ -25,6 +25,7 @@ class DecodedPage:
 
     ``text`` is the bytes decoded with ``encoding``, a byte-order mark dropped, and
     CRLF or lone CR line ends turned into LF (``newlines`` says which were found).
+    ``markup`` is what the text is written in, sniffed from its content, not its suffix.
     """
 
     source: str
@@ -33,7 +34,11 @@ class DecodedPage:
     newlines: str  # "lf", "crlf", "cr", "mixed" or "none"
     had_bom: bool
     text: str
-    is_html: bool = False
+    markup: str = "text"  # "html", "markdown" or "text"
+
+    @property
+    def is_html(self) -> bool:
+        return self.markup == "html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +155,7 @@ class Speech:
     published: str | None = None  # ISO date the page was published, apart from the speech's date
     date_text: str | None = None  # the date as written when it is not a whole day (2021年3月)
     title_reason: str = ""  # why the title won: the evidence of the head decision
+    date_source: str | None = None  # where ``date`` was read: "head", "signature" or "published"
     notes: tuple[Note, ...] = ()
 
 

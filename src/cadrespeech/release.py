@@ -7,12 +7,14 @@ earlier release as it was and no partial one behind.
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import platform
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from tqdm import tqdm
 from . import __version__
 from .card import render_card
 from .citation import release_citation
-from .errors import ReleaseError, ReleaseExists
+from .errors import PageError, ReleaseError, ReleaseExists
 from .ingest import list_raw_pages, sha256_hex
 from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for
 from .report import write_report
@@ -56,6 +58,7 @@ ROW_GROUP_ROWS: dict[str, int] = {
     "sections": 20_000,
     "sentences": 20_000,
     "paragraphs": 20_000,
+    "notes": 50_000,
     "removals": 50_000,
     "duplicates": 50_000,
 }
@@ -100,7 +103,7 @@ def build_release(
     for required in (card_path, citation_path):
         if not required.is_file():
             raise ReleaseError(f"{required}: not found; run from the project folder or pass --card / --citation")
-    paths = list_raw_pages(raw_dir)
+    listing = list_raw_pages(raw_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / f"v{version}"
     _remove_stale_temporaries(out_dir, version)
@@ -110,9 +113,10 @@ def build_release(
         options = options or BuildOptions()
         segmenter = segmenter_for(options.segmenter)
         options = replace(options, fingerprint=pipeline_fingerprint(options, segmenter))
-        results = _results(paths, raw_dir, options, jobs, engine, ray_address)
+        results = _results(list(listing.pages), raw_dir, options, jobs, engine, ray_address)
+        results = _with_listing_problems(results, listing.problems)
         show = sys.stderr.isatty() if progress is None else progress
-        results = tqdm(results, total=len(paths), desc="pages", unit="page", file=sys.stderr, disable=not show)
+        results = tqdm(results, total=listing.entries, desc="pages", unit="page", file=sys.stderr, disable=not show)
         summary = _write_release(temporary, version, results, segmenter, options, card_path, citation_path)
         if final.exists():
             if _same_files(temporary, final):
@@ -137,6 +141,16 @@ def _results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs: int,
     if engine != "local":
         raise ReleaseError(f"unknown engine {engine!r}; choose local or ray")
     return local_results(paths, raw_dir, options, jobs)
+
+
+def _with_listing_problems(results: Iterable[PageResult], problems: tuple[PageError, ...]) -> Iterator[PageResult]:
+    """The pages' results with a failed page for each entry that could not be one, in path order.
+
+    Both come sorted by relative path, so the report lists every entry of the raw
+    folder in one order, and its counts add up to the entries.
+    """
+    failed = (PageResult(PageReport(p.path, None, "error", stage=p.stage, reason=p.reason)) for p in problems)
+    return heapq.merge(results, failed, key=lambda result: result.report.source)
 
 
 class _TableWriter:
@@ -208,7 +222,7 @@ class _Statistics:
     def figures(self) -> dict[str, Any]:
         return {
             **{name: self.counts[name] for name in ("pages", "pages_ok", "pages_failed", "pages_duplicate")},
-            **{name: self.counts[name] for name in ("documents", "sections", "sentences", "paragraphs", "tokens", "characters")},
+            **{name: self.counts[name] for name in ("documents", "sections", "sentences", "paragraphs", "notes", "tokens", "characters")},
             "removals": self.counts["removals"],
             "removals_per_rule": {
                 rule: {"edits": self.removed[rule], "raw_chars": self.removed_chars[rule]} for rule in sorted(self.removed)

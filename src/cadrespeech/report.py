@@ -40,6 +40,9 @@ GENRE_LABELS: dict[str, str] = {
     "纪要": "minutes",
     "消歧义页": "disambiguation",
     "文章": "article",
+    "摘要": "digest",
+    "小说": "fiction",
+    "公报": "communique",
 }
 # Content words for the top-terms table: nouns, verbs, verbal nouns, set phrases.
 TERM_TAGS = ("n", "nz", "vn", "v", "l", "i")

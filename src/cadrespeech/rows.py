@@ -1,17 +1,19 @@
 """Turn a processed page into table rows, with IDs that depend only on content.
 
 ``page_id`` is the first 16 hex digits of the raw page's sha256; a speech's
-``doc_id`` adds its position on the page; sections and sentences add their position
-in the speech. Adding, removing or renaming other pages never changes an ID.
+``doc_id`` adds its position on the page; sections, sentences, paragraphs and notes
+add their position in the speech. Adding, removing or renaming other pages never
+changes an ID.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .notes import sentence_at
 from .records import ProcessedPage, Sentence, Speech
 from .reprints import paragraph_hash
-from .views import sentence_fields, speech_metadata
+from .views import note_fields, sentence_fields, speech_metadata
 
 Row = dict[str, Any]
 
@@ -36,11 +38,15 @@ def paragraph_id(document: str, index: int) -> str:
     return f"{document}-p{index:04d}"
 
 
+def note_id(document: str, index: int) -> str:
+    return f"{document}-n{index:03d}"
+
+
 def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
     """Rows for every config from one page."""
     decoded = page.decoded
     pid = page_id(decoded.sha256)
-    rows: dict[str, list[Row]] = {"documents": [], "sections": [], "sentences": [], "paragraphs": [], "removals": []}
+    rows: dict[str, list[Row]] = {"documents": [], "sections": [], "sentences": [], "paragraphs": [], "notes": [], "removals": []}
     for speech in page.speeches:
         did = doc_id(pid, speech.index)
         rows["documents"].append(
@@ -58,6 +64,7 @@ def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
                 "n_sections": len(speech.sections),
                 "n_sentences": len(speech.sentences),
                 "n_tokens": sum(len(s.tokens) for s in speech.sentences),
+                "n_notes": len(speech.notes),
                 "elided": speech.elided,
                 "raw_sha256": decoded.sha256,
                 "encoding": decoded.encoding,
@@ -90,6 +97,16 @@ def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
                 }
             )
         rows["paragraphs"] += paragraph_rows(speech, did)
+        for index, note in enumerate(speech.notes):
+            sentence = None if note.anchor is None else sentence_at(speech.sentences, note.anchor)
+            rows["notes"].append(
+                {
+                    "doc_id": did,
+                    "note_id": note_id(did, index),
+                    **note_fields(note),
+                    "sentence_id": None if sentence is None else sentence_id(did, sentence),
+                }
+            )
     for index, edit in enumerate(page.cleaned.edits):
         rows["removals"].append(
             {

@@ -24,8 +24,11 @@ DOCUMENTS = Features(
         "speech_index": INT32,
         "page_title": STRING,
         "title": STRING,
+        "title_reason": STRING,
         "subtitle": STRING,
         "date": STRING,
+        "date_text": STRING,
+        "published": STRING,
         "speaker": STRING,
         "occasion": STRING,
         "opening": STRING,
@@ -40,6 +43,7 @@ DOCUMENTS = Features(
         "n_sections": INT32,
         "n_sentences": INT32,
         "n_tokens": INT32,
+        "n_notes": INT32,
         "elided": BOOL,
         "raw_sha256": STRING,
         "encoding": STRING,
@@ -120,17 +124,31 @@ REMOVALS = Features(
     }
 )
 
+NOTES = Features(
+    {
+        "doc_id": STRING,
+        "note_id": STRING,
+        "marker": STRING,
+        "text": STRING,
+        "anchor": INT32,
+        "sentence_id": STRING,
+        "raw_start": INT32,
+        "raw_end": INT32,
+    }
+)
+
 # Config name -> features, in the order the card lists them; "documents" is the default.
 CONFIGS: dict[str, Features] = {
     "documents": DOCUMENTS,
     "sections": SECTIONS,
     "sentences": SENTENCES,
     "paragraphs": PARAGRAPHS,
+    "notes": NOTES,
     "removals": REMOVALS,
     "duplicates": DUPLICATES,
 }
 # Configs whose rows come page by page; "duplicates" is reckoned over the whole release.
-PAGE_CONFIGS: tuple[str, ...] = ("documents", "sections", "sentences", "paragraphs", "removals")
+PAGE_CONFIGS: tuple[str, ...] = ("documents", "sections", "sentences", "paragraphs", "notes", "removals")
 DEFAULT_CONFIG = "documents"
 # Columns whose values are unique within the config.
 UNIQUE_KEYS: dict[str, str] = {
@@ -138,6 +156,7 @@ UNIQUE_KEYS: dict[str, str] = {
     "sections": "section_id",
     "sentences": "sentence_id",
     "paragraphs": "paragraph_id",
+    "notes": "note_id",
     "duplicates": "doc_id",
 }
 

@@ -13,7 +13,9 @@ from itertools import pairwise
 
 from .clean_rules import looks_like_body
 from .genre import classify
-from .records import Block, Section, Speech
+from .head import Head, decide_head, fold, speaker_of
+from .head_rules import LEAD_LINE, ORIGINAL_TITLE, is_person_name
+from .records import Block, PageMeta, Section, Speech
 from .structure_rules import (
     CLOSING_START,
     DATE_LINE,
@@ -21,20 +23,14 @@ from .structure_rules import (
     ELISION,
     GLUED_TITLE,
     HEADING_STYLES,
-    OCCASION,
     OPENING_ADDRESS,
     ROLE_AND_NAME,
-    ROLE_LINE,
     SIGNED_LINE,
-    SITE_LABEL,
     SPEAKER_LINE,
     SPEECH_MARKER,
     SPEECH_TITLE_LINE,
     SUBTITLE,
-    TABLE_OF_CONTENTS,
     THANKS,
-    TITLE_CONTINUATION,
-    TITLE_CONTINUES,
     TITLE_WORDS,
     HeadingStyle,
     chinese_number,
@@ -42,6 +38,10 @@ from .structure_rules import (
 from .textclass import CLOSERS, SENTENCE_END, detect_script
 
 MAX_HEAD_LINES = 8
+# A form's field label on its own line (文　　号：, 名　　称：) belongs to the head.
+FIELD_LABEL = re.compile(r"[\u4e00-\u9fff\u3000 ]{1,8}[：:]")
+# How far down an opening address may stand and still mark where the speech begins.
+MAX_LEAD_LINES = 12
 # A concatenated dump's next speech: a title line, an opening address within
 # OPENING_WINDOW lines, and at least MIN_SPEECH_LINES lines since the last start.
 OPENING_WINDOW = 4
@@ -65,40 +65,39 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
-class Head:
-    titles: tuple[str, ...]
-    subtitle: str | None
-    date: str | None
-    speaker: str | None
-    occasion: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class PageStructure:
     page_title: str | None
     speeches: tuple[tuple[Speech, tuple[Block, ...]], ...]
 
 
-def structure_page(text: str) -> PageStructure:
+def structure_page(text: str, meta: PageMeta | None = None) -> PageStructure:
     """Split clean page text into speeches with titles, metadata and section trees.
+
+    ``meta`` is what the page says about itself (``pagemeta``): evidence for the head
+    decision, and the publication date.
 
     >>> page = structure_page("讲话\\n同志们：\\n一、抓落实。要实干。\\n二、讲纪律。")
     >>> [s.marker for s in page.speeches[0][0].sections]
     ['一、', '二、']
     """
+    meta = meta or PageMeta()
     lines = _lines(text)
     page_head_lines, groups = _split_speeches(lines)
     speeches: list[tuple[Speech, tuple[Block, ...]]] = []
-    page_titles = _parse_head(page_head_lines).titles if page_head_lines else ()
-    page_title = page_titles[0] if page_titles else None
-    for index, (marker_rest, group) in enumerate(groups):
+    # A collection's own title is often a site's label for it (…讲话稿（精选2篇）): that is its name.
+    page_title = decide_head([line.text for line in page_head_lines], meta, collection=True).title if page_head_lines else None
+    for marker_rest, group in groups:
         head_lines, body_lines = _take_head(group)
-        head = _parse_head(head_lines, extra_title=marker_rest or None)
-        if index == 0 and len(groups) == 1 and head.titles:
-            page_title = head.titles[0]
-        if not body_lines:
+        head = decide_head([line.text for line in head_lines], meta, given_title=marker_rest or None)
+        if len(groups) == 1:
+            page_title = head.title
+        if not group:
             continue
-        speeches.append(_build_speech(text, len(speeches), head, body_lines))
+        if not body_lines:
+            # Only short lines (a law's articles, a stub): all but the title is text, and
+            # a page of one line is that line; only an empty page has no document.
+            body_lines = group[1:] or group
+        speeches.append(_build_speech(text, len(speeches), head, body_lines, meta))
     return PageStructure(page_title=page_title, speeches=tuple(speeches))
 
 
@@ -114,35 +113,71 @@ def _lines(text: str) -> list[Line]:
 def _split_speeches(lines: list[Line]) -> tuple[list[Line], list[tuple[str | None, list[Line]]]]:
     """The page's own head lines, and each speech's lines with the title its marker gives.
 
-    Pages are cut at 篇一 / 篇二 markers that count up from one, else where a speech
-    title is followed by an opening address (concatenated dumps); else they hold one speech.
+    A page is cut, in this order of trust, at 篇一 / 篇二 markers that count up from
+    one; at part heads (开幕词, 结论 …) that a date line and an opening address follow, as
+    in selected works; at 原标题： lines, as in dumps of reposts; else where a speech
+    title is followed by an opening address; else it holds one speech.
     """
-    cuts: list[tuple[int, str]] = []
+    cuts: list[tuple[int, str | None]] = []
     for position, line in enumerate(lines):
         match = SPEECH_MARKER.fullmatch(line.text.strip())
         if match and len(line.text) <= 80:
             number = chinese_number(match.group("a") or match.group("b"))
             if number == len(cuts) + 1:
                 cuts.append((position, match.group("rest").strip()))
-    if len(cuts) < 2:
-        return [], _split_at_titles(lines)
-    groups: list[tuple[str | None, list[Line]]] = []
-    for number, (position, rest) in enumerate(cuts):
-        end = cuts[number + 1][0] if number + 1 < len(cuts) else len(lines)
-        groups.append((rest, lines[position + 1 : end]))
-    return lines[: cuts[0][0]], groups
+    if len(cuts) >= 2:
+        groups = [(rest, lines[at + 1 : end]) for (at, rest), end in zip(cuts, [c[0] for c in cuts[1:]] + [len(lines)], strict=True)]
+        return lines[: cuts[0][0]], groups
+    for find in (_original_titles, _part_heads):
+        starts = find(lines)
+        if len(starts) >= 2:
+            bounds = [*starts, len(lines)]
+            return lines[: starts[0]], [(None, lines[a:b]) for a, b in pairwise(bounds)]
+    return [], _split_at_titles(lines)
+
+
+def _part_heads(lines: list[Line]) -> list[int]:
+    """Where a short head line is followed by a date line and then an opening address."""
+    starts = []
+    for position in range(len(lines) - 2):
+        text, dated, address = (line.text.strip() for line in lines[position : position + 3])
+        part = _is_head_line(text) and not _is_heading_start(text) and not speaker_of(text)
+        if part and DATE_LINE.fullmatch(dated) and OPENING_ADDRESS.fullmatch(address):
+            starts.append(position)
+    return starts
+
+
+def _original_titles(lines: list[Line]) -> list[int]:
+    """Where each repost of a dump begins: its 原标题： line, or the headline just above it."""
+    starts = []
+    for position, line in enumerate(lines):
+        if ORIGINAL_TITLE.fullmatch(line.text.strip()):
+            above = lines[position - 1].text.strip() if position else ""
+            moved = position - 1 if above and _is_head_line(above) and position - 1 > (starts[-1] if starts else -1) else position
+            starts.append(moved)
+    return starts
 
 
 def _split_at_titles(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
-    """Cut a concatenated dump where a speech title is followed by an opening address."""
+    """Cut a concatenated dump where a speech title is followed by an opening address.
+
+    A cut needs body text since the last one (a head of title lines, a site's lead and a
+    ——subtitle are not a speech), and moves up over the short lines that begin the title.
+    """
     starts = [0]
     for position in range(1, len(lines)):
         text = lines[position].text.strip()
         if position - starts[-1] < MIN_SPEECH_LINES or not SPEECH_TITLE_LINE.fullmatch(text) or looks_like_body(text):
             continue
         following = [line.text.strip() for line in lines[position + 1 : position + 1 + OPENING_WINDOW]]
-        if any(OPENING_ADDRESS.fullmatch(t) for t in following):
-            starts.append(position)
+        if not any(OPENING_ADDRESS.fullmatch(t) for t in following):
+            continue
+        cut = position
+        while cut - 1 > starts[-1] and _is_head_line(lines[cut - 1].text.strip()) and position - cut < OPENING_WINDOW:
+            cut -= 1
+        body = [line.text for line in lines[starts[-1] : cut] if looks_like_body(line.text.strip()) and not LEAD_LINE.search(line.text)]
+        if len(body) >= MIN_SPEECH_LINES:
+            starts.append(cut)
     bounds = [*starts, len(lines)]
     return [(None, lines[a:b]) for a, b in pairwise(bounds)]
 
@@ -155,94 +190,40 @@ def _is_metadata(text: str) -> bool:
     return bool(DATE_LINE.fullmatch(text) or SUBTITLE.fullmatch(text) or (DATED_NOTE.fullmatch(text) and DATE_LINE.search(text)))
 
 
+def _is_head_line(text: str, first: bool = False) -> bool:
+    glued = GLUED_TITLE.fullmatch(text) and len(text) <= 120
+    # A page's first line may be a headline ending with an exclamation mark (筑梦青春！).
+    exclaimed = first and text.endswith(("！", "!")) and len(text) <= 60 and not re.search(r"[。；]", text)
+    body = (looks_like_body(text) and not exclaimed) or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)
+    label = FIELD_LABEL.fullmatch(text) and not OPENING_ADDRESS.fullmatch(text)
+    return bool(_is_metadata(text) or glued or label) or not body
+
+
 def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
-    """The leading title and metadata lines, and the rest."""
+    """The leading title and metadata lines, and the rest.
+
+    An opening address near the top marks where the speech begins: what stands before
+    it is head, a site's lead (现摘录…讲话, 全文如下) included. Without one, the head is
+    the run of short lines, read past a lead line that a short line follows.
+    """
+    texts = [line.text.strip() for line in lines]
+    for index, text in enumerate(texts[:MAX_LEAD_LINES]):
+        if OPENING_ADDRESS.fullmatch(text):
+            if index and all(_is_head_line(t) or LEAD_LINE.search(t) for t in texts[:index]):
+                return lines[:index], lines[index:]
+            break
     count = 0
-    for line in lines[:MAX_HEAD_LINES]:
-        text = line.text.strip()
-        glued = GLUED_TITLE.fullmatch(text) and len(text) <= 120
-        if not (_is_metadata(text) or glued) and (looks_like_body(text) or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)):
+    while count < min(len(texts), MAX_HEAD_LINES):
+        text = texts[count]
+        lead = LEAD_LINE.search(text) and count + 1 < len(texts) and _is_head_line(texts[count + 1])
+        # A site shows the title again in pieces (标题——副标题, then 标题 and ——副标题).
+        repeat = count and fold(text) and any(fold(text) in fold(t) for t in texts[:count])
+        if not (_is_head_line(text, first=count == 0) or lead or repeat):
             break
         count += 1
     if count == len(lines):  # nothing but short lines: treat only the first as head
         count = min(1, len(lines))
     return lines[:count], lines[count:]
-
-
-def _parse_head(lines: list[Line], extra_title: str | None = None) -> Head:
-    """Sort head lines into titles, subtitle, date and speaker."""
-    titles: list[str] = [extra_title] if extra_title else []
-    subtitle = date = speaker = occasion = None
-    pending_role = False  # the previous line named an office: a name may follow
-    for line in lines:
-        text = line.text.strip()
-        glued = GLUED_TITLE.fullmatch(text)
-        role_and_name = ROLE_AND_NAME.fullmatch(text)
-        speaker_match = SPEAKER_LINE.fullmatch(text)
-        if TABLE_OF_CONTENTS.fullmatch(text):
-            continue
-        date_line, subtitle_line = DATE_LINE.fullmatch(text), SUBTITLE.fullmatch(text)
-        if date_line:
-            date = date or iso_date(date_line)
-        elif subtitle_line and subtitle is None:
-            subtitle = subtitle_line.group("body").strip()
-        elif DATED_NOTE.fullmatch(text) and DATE_LINE.search(text):
-            date = date or iso_date(DATE_LINE.search(text))
-            subtitle = subtitle or text.strip("（）()")
-        elif glued and len(text) <= 120:
-            titles.append(glued.group("title").strip())
-            date = date or iso_date(DATE_LINE.search(glued.group("date")))
-            speaker = speaker or glued.group("name")
-        elif titles and role_and_name and speaker is None and not TITLE_WORDS.search(role_and_name.group("name")):
-            speaker = role_and_name.group("name")
-        elif titles and ROLE_LINE.fullmatch(text):
-            pending_role = True
-            continue
-        elif titles and speaker is None and _names_speaker(speaker_match, text, pending_role):
-            speaker = speaker_match.group("name")
-        elif titles and _continues(titles[-1], text):
-            titles[-1] += text
-        else:
-            titles.append(text)
-        pending_role = False
-    for candidate in ([subtitle] if subtitle else []) + titles[::-1]:
-        dated = DATE_LINE.search(candidate)
-        if dated and date is None:
-            date = iso_date(dated)
-        found = OCCASION.search(candidate)
-        if found:
-            occasion = occasion or found.group("occasion")
-            speaker = speaker or found.group("speaker")
-            break
-    return Head(tuple(titles), subtitle, date, speaker, occasion)
-
-
-def _names_speaker(match: re.Match[str] | None, text: str, after_role: bool) -> bool:
-    """A bare name (2-4 characters), a name under an office line, or office and name."""
-    return bool(match) and not TITLE_WORDS.search(text) and (after_role or len(text) <= 4 or bool(match.group("role")))
-
-
-def _continues(previous: str, line: str) -> bool:
-    """Whether a head line finishes the title the previous line began."""
-    if SITE_LABEL.search(line) or line == previous:
-        return False
-    return bool(TITLE_CONTINUES.search(previous) or (TITLE_CONTINUATION.fullmatch(line) and not SPEECH_TITLE_LINE.fullmatch(previous)))
-
-
-def choose_title(titles: tuple[str, ...]) -> str | None:
-    """The speech's own title among the head's title lines.
-
-    A formal speech title (在…上的讲话, …讲话) wins over a site's label for its copy
-    (…讲话稿, 精选2篇), and among speech titles the last, the variant nearest the
-    speech. Otherwise the first line is the title and what follows it a sub-headline.
-    """
-    if not titles:
-        return None
-    named = [t for t in titles if SPEECH_TITLE_LINE.fullmatch(t) and not SITE_LABEL.search(t)]
-    if named:
-        return named[-1]
-    plain = [t for t in titles if not SITE_LABEL.search(t)]
-    return (plain or list(titles))[0]
 
 
 def iso_date(match: re.Match[str]) -> str | None:
@@ -268,7 +249,7 @@ class _Open:
     last_child: dict[str, int]  # style name -> number of its last child of that style
 
 
-def _build_speech(page_text: str, index: int, head: Head, lines: list[Line]) -> tuple[Speech, tuple[Block, ...]]:
+def _build_speech(page_text: str, index: int, head: Head, lines: list[Line], meta: PageMeta) -> tuple[Speech, tuple[Block, ...]]:
     offset = lines[0].start
     text = page_text[offset : lines[-1].end]
     paragraphs = [(line.start - offset, line.text) for line in lines]
@@ -313,15 +294,16 @@ def _build_speech(page_text: str, index: int, head: Head, lines: list[Line]) -> 
         if block.section is not None and ELISION.search(text, block.start, block.end):
             sections[block.section]["elided"] = True
     opening = paragraphs[0][1] if paragraphs and OPENING_ADDRESS.fullmatch(paragraphs[0][1]) else None
-    title = choose_title(head.titles)
+    title = head.title
     signed_by, signed_on = _signature([p for _, p in paragraphs])
     is_speech, genre, reason = classify(title, text)
+    date, date_source = _choose_date(head.date, signed_on, meta.published, is_speech)
     speech = Speech(
         index=index,
         title=title,
         subtitle=head.subtitle,
-        date=head.date or signed_on,
-        speaker=head.speaker or signed_by,
+        date=date,
+        speaker=head.speaker or signed_by or _byline(meta, is_speech),
         occasion=head.occasion,
         is_speech=is_speech,
         genre=genre,
@@ -332,8 +314,33 @@ def _build_speech(page_text: str, index: int, head: Head, lines: list[Line]) -> 
         sections=_close_sections(sections),
         opening=opening,
         elided=bool(ELISION.search(text)),
+        published=meta.published,
+        date_text=None if date else head.date_text,
+        title_reason=head.title_reason,
+        date_source=date_source,
     )
     return speech, tuple(blocks)
+
+
+def _choose_date(head: str | None, signed: str | None, published: str | None, is_speech: bool) -> tuple[str | None, str | None]:
+    """The document's own date; a report or letter with none is dated by its publication.
+
+    A speech's page is often published days after the speech, so a speech without a
+    stated date keeps ``date`` empty and only ``published`` says when the page appeared.
+    """
+    if head:
+        return head, "head"
+    if signed:
+        return signed, "signature"
+    if published and not is_speech:
+        return published, "published"
+    return None, None
+
+
+def _byline(meta: PageMeta, is_speech: bool) -> str | None:
+    """A speech page's author byline names the speaker when the head does not (a principal's own post)."""
+    author = (meta.author or "").strip()
+    return author if is_speech and is_person_name(author) else None
 
 
 def _signature(paragraphs: list[str]) -> tuple[str | None, str | None]:

@@ -1,8 +1,11 @@
-"""Check a release against its manifest and against itself: bytes, rows, IDs, offsets, tree."""
+"""Check a release against its manifest and against itself: bytes, rows, IDs, offsets, tree, notes."""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +58,97 @@ def verify_release(path: Path) -> list[str]:
         problems += _check_offsets(path, tables)
     if {"documents", "paragraphs", "duplicates"} <= tables.keys():
         problems += _check_reuse(path, tables)
+    if "documents" in tables:
+        problems += _check_dates(path, tables["documents"])
+    if {"documents", "sentences", "notes", "removals"} <= tables.keys():
+        problems += _check_notes(path, tables)
     return problems
 
 
-# Configs a release of each cadrespeech version has; older releases stay verifiable.
+# The cadrespeech version that first wrote each config; older releases stay verifiable.
 FIRST_CONFIGS = ("documents", "sections", "sentences", "removals")
 REUSE_CONFIGS_SINCE = (0, 4, 0)
+NOTES_SINCE = (0, 5, 0)
+CONFIGS_SINCE = {"paragraphs": REUSE_CONFIGS_SINCE, "duplicates": REUSE_CONFIGS_SINCE, "notes": NOTES_SINCE}
 
 
 def _expected_configs(manifest: dict[str, Any]) -> list[str]:
+    """The configs its version must have, and any other the manifest lists (a build between versions)."""
     built_by = version_key(str(manifest.get("build", {}).get("cadrespeech", "0.0.0")))
-    return list(CONFIGS) if built_by >= REUSE_CONFIGS_SINCE else list(FIRST_CONFIGS)
+    listed = manifest.get("configs", {})
+    return [name for name in CONFIGS if built_by >= CONFIGS_SINCE.get(name, (0, 0, 0)) or name in listed]
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_calendar_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return ISO_DATE.fullmatch(value) is not None
+
+
+def _check_dates(path: Path, documents: list[dict[str, Any]]) -> list[str]:
+    """``date`` and ``published`` (where a release has it) are real days, YYYY-MM-DD, or null."""
+    file = path / data_file("documents")
+    return _capped(
+        f"{file}: {row['doc_id']} {column} {row[column]!r} is not a calendar date YYYY-MM-DD"
+        for row in documents
+        for column in ("date", "published")
+        if row.get(column) is not None and not _is_calendar_date(row[column])
+    )
+
+
+def _check_notes(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Notes name their speech and a sentence holding their anchor; their raw text is what the ledger removed."""
+    documents = {row["doc_id"]: row for row in tables["documents"]}
+    sentences = {row["sentence_id"]: row for row in tables["sentences"]}
+    counts = Counter(row["doc_id"] for row in tables["notes"])
+    removed = _removed_spans(tables["removals"])
+    note_file = path / data_file("notes")
+
+    def note_problems():
+        for row in tables["notes"]:
+            where = f"{note_file}: {row['note_id']}"
+            document = documents.get(row["doc_id"])
+            if document is None:
+                yield f"{where} names unknown document {row['doc_id']}"
+                continue
+            anchor, sentence = row["anchor"], sentences.get(row["sentence_id"] or "")
+            holds = sentence is not None and anchor is not None and sentence["doc_id"] == row["doc_id"]
+            if anchor is not None and not 0 <= anchor <= len(document["text"]):
+                yield f"{where} anchor {anchor} lies outside its document's text ({len(document['text'])} characters)"
+            elif row["sentence_id"] is not None and not (holds and sentence["start"] <= anchor <= sentence["end"]):
+                yield f"{where} names sentence {row['sentence_id']}, which does not hold its anchor {anchor}"
+            if not _lies_in(removed.get(document["page_id"], ([], [])), row["raw_start"], row["raw_end"]):
+                yield f"{where} raw span {row['raw_start']}-{row['raw_end']} is not text the removals ledger took from its page"
+
+    def count_problems():
+        for row in documents.values():
+            if row.get("n_notes") is not None and row["n_notes"] != counts[row["doc_id"]]:
+                yield f"{path / data_file('documents')}: {row['doc_id']} says {row['n_notes']} notes, found {counts[row['doc_id']]}"
+
+    return _capped(note_problems()) + _capped(count_problems())
+
+
+def _removed_spans(removals: list[dict[str, Any]]) -> dict[str, tuple[list[int], list[int]]]:
+    """Per page, the raw spans the ledger removed or rewrote, touching ones joined: (starts, ends)."""
+    spans: dict[str, list[list[int]]] = {}
+    for row in sorted(removals, key=lambda r: (r["page_id"], r["raw_start"])):
+        page = spans.setdefault(row["page_id"], [])
+        if page and row["raw_start"] <= page[-1][1]:
+            page[-1][1] = max(page[-1][1], row["raw_end"])
+        else:
+            page.append([row["raw_start"], row["raw_end"]])
+    return {page: ([s for s, _ in joined], [e for _, e in joined]) for page, joined in spans.items()}
+
+
+def _lies_in(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    starts, ends = spans
+    index = bisect_right(starts, start) - 1
+    return 0 <= start < end and index >= 0 and end <= ends[index]
 
 
 def _check_reuse(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:

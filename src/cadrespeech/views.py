@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import Edit, ProcessedPage, Sentence, Speech
+from .records import Edit, Note, ProcessedPage, Sentence, Speech
 
 
 def page_to_dict(page: ProcessedPage) -> dict[str, Any]:
@@ -29,8 +29,11 @@ def speech_metadata(speech: Speech) -> dict[str, Any]:
     """What is known about a speech besides its text, shared by the JSON view and the release rows."""
     return {
         "title": speech.title,
+        "title_reason": speech.title_reason,
         "subtitle": speech.subtitle,
         "date": speech.date,
+        "date_text": speech.date_text,
+        "published": speech.published,
         "speaker": speech.speaker,
         "occasion": speech.occasion,
         "opening": speech.opening,
@@ -62,7 +65,13 @@ def speech_to_dict(speech: Speech) -> dict[str, Any]:
             for s in speech.sections
         ],
         "sentences": [{**sentence_fields(s), "section": s.section} for s in speech.sentences],
+        "notes": [note_fields(note) for note in speech.notes],
     }
+
+
+def note_fields(note: Note) -> dict[str, Any]:
+    """A note's own fields, shared by the JSON view and the release rows."""
+    return {"marker": note.marker, "text": note.text, "anchor": note.anchor, "raw_start": note.raw_start, "raw_end": note.raw_end}
 
 
 def sentence_fields(sentence: Sentence) -> dict[str, Any]:

@@ -1,0 +1,330 @@
+"""The head decision: which head line is the speech's title, and who spoke when.
+
+A head is the run of short lines before a speech's body: the title (maybe repeated,
+split over lines or followed by a ——subtitle), a date, a speaker, and whatever a site
+put there (column labels, headlines, study-material tags). Every line and every pair
+that can form a title is a candidate; ``head_rules.TITLE_RULES`` score them, agreement
+with what the page says about itself (``PageMeta``: ``<title>``, og:title, front
+matter) and repetition on the page add to that, and the best wins. The winner's
+evidence is kept, so a reader can see why a title was chosen.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .head_rules import (
+    LEAD_LINE,
+    ORIGINAL_TITLE,
+    PERSON_THEN_OCCASION,
+    QUOTED_TITLE,
+    SPEAKER_RULES,
+    SPEECH_WORDS,
+    SUBTITLE_LINE,
+    TITLE_CONTINUATION,
+    TITLE_CONTINUES,
+    TITLE_RULES,
+    is_person_name,
+)
+from .records import Edit, PageMeta
+from .structure_rules import DATE_LINE, GLUED_TITLE, OCCASION, TABLE_OF_CONTENTS, chinese_number
+from .textclass import HAN
+
+# Rules that speak against a speech's title but name a collection well (…讲话稿（精选3篇）).
+COLLECTION_NAMES = frozenset({"site_label"})
+# Speaker rules whose lines carry more than a name, and may be titles as well.
+HEADLINE_SPEAKERS = frozenset({"name_then_occasion", "office_name_headline"})
+# The title a reposting site says the text first had (原标题：…).
+ORIGINAL = 2.0
+# Weight of agreement with the page's own <title>, og:title or front-matter title.
+META_AGREES = 3.0
+# Weight of a candidate that the page shows more than once.
+REPEATED = 1.0
+# A small preference for candidates near the top, so equals keep reading order.
+POSITION = 0.05
+MIN_AGREEMENT_CHARS = 5
+# A title broken over lines (or a main title over the two lines above its ——subtitle)
+# is preferred to any of its pieces.
+JOINED_PIECES = 0.5
+MAX_TITLE_CHARS = 90
+
+# Any written date: 2021年3月1日, 二〇二一年三月一日, 2021.3.1, 2021-03-01, 2021/3/1.
+ANY_DATE = re.compile(
+    r"(?P<year>\d{4}|[〇零一二三四五六七八九]{4})\s*(?:年\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"(?:\s*(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?"
+    r"|[.\-/](?P<m2>\d{1,2})[.\-/](?P<d2>\d{1,2})(?!\d))"
+)
+# A line that is only a date, maybe bracketed and with a weekday or a place after it.
+DATE_ONLY = re.compile(rf"[（(]?\s*{ANY_DATE.pattern}\s*(?:[（(]?星期.[）)]?)?\s*[）)]?\s*[\u4e00-\u9fff]{{0,6}}")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    text: str
+    lines: tuple[int, ...]  # head line indices it is made of
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    title: str | None
+    title_reason: str
+    subtitle: str | None
+    date: str | None
+    date_text: str | None
+    speaker: str | None
+    occasion: str | None
+
+
+def valid_date(year: int | None, month: int | None, day: int | None) -> str | None:
+    """ISO date for a real calendar day, else None (2021-02-31 is not one)."""
+    if not (year and month and day) or not 1800 <= year <= 2200:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def read_date(text: str) -> tuple[str | None, str | None]:
+    """(ISO date, None) for a whole day; (None, the words) for a month or an impossible day.
+
+    >>> read_date("（二〇二一年三月一日）"), read_date("2021年3月"), read_date("2021年2月31日")
+    (('2021-03-01', None), (None, '2021年3月'), (None, '2021年2月31日'))
+    """
+    found = ANY_DATE.search(text)
+    if not found:
+        return None, None
+    year = chinese_number(found.group("year"))
+    month_text = found.group("month") or found.group("m2")
+    day_text = found.group("day") or found.group("d2")
+    month = chinese_number(month_text) if month_text else None
+    day = chinese_number(day_text) if day_text else None
+    iso = valid_date(year, month, day)
+    return (iso, None) if iso else (None, found.group().strip())
+
+
+def fold(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", text))
+
+
+SPEECH_END = re.compile(rf"(?:{SPEECH_WORDS})[）)」》]?$")
+# A title that is a formal occasion on its own: 在…上的讲话.
+FORMAL = re.compile(rf"[在於于].{{2,80}}?上的(?:{SPEECH_WORDS})$")
+SPACED_OUT = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$|[^{HAN}]))")
+
+
+def clean_title(text: str) -> str:
+    """A title as a reader writes it: one —— before its occasion, letters not spaced out.
+
+    >>> clean_title("走 向 远 方 —在毕业典礼上的讲话")
+    '走向远方——在毕业典礼上的讲话'
+    """
+    text = re.sub(r"\s*[—－]{1,2}\s*(?=[在於于])", "——", text.strip())
+    if len(SPACED_OUT.findall(text)) >= 2:
+        text = SPACED_OUT.sub("", text)
+    text = re.sub(r"[ \u3000]{2,}", " ", text)
+    return text.strip("\u3000 ")
+
+
+def speaker_of(line: str, only_name: bool = False) -> str | None:
+    """The name a head line gives; with ``only_name``, only from a line that says nothing else
+    (not from a headline such as 县委书记某某：… or 某某在…上的讲话, which may be a title too)."""
+    text = line.strip()
+    if len(text) > MAX_TITLE_CHARS:
+        return None
+    for rule in SPEAKER_RULES:
+        if only_name and rule.name in HEADLINE_SPEAKERS:
+            continue
+        found = rule.pattern.fullmatch(text)
+        if found and is_person_name(found.group("name")):
+            return re.sub(r"[ \u3000]", "", found.group("name"))
+    return None
+
+
+def _is_date_line(text: str) -> bool:
+    return bool(DATE_ONLY.fullmatch(text.strip()))
+
+
+def _rule_score(title: str, collection: bool = False) -> tuple[float, list[str]]:
+    score, evidence = 0.0, []
+    for rule in TITLE_RULES:
+        if collection and rule.name in COLLECTION_NAMES:
+            continue
+        if rule.pattern.search(title):
+            score += rule.weight
+            evidence.append(rule.name)
+    return score, evidence
+
+
+def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> list[Candidate]:
+    pieces: list[tuple[str, tuple[int, ...], tuple[str, ...]]] = []
+    plain: dict[int, str] = {}  # head lines that may be a title or part of one
+    joined: dict[int, tuple[str, tuple[int, ...]]] = {}  # a title broken over lines, by its last line
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text or len(text) > MAX_TITLE_CHARS or TABLE_OF_CONTENTS.fullmatch(text):
+            continue
+        if _is_date_line(text) or speaker_of(text, only_name=True):
+            continue
+        subtitle = SUBTITLE_LINE.fullmatch(text)
+        if subtitle:
+            body = subtitle.group("body").strip()
+            main = plain.get(index - 1)
+            # ——某某在…上的讲话 is a byline, and ——在…会议上 a venue: neither is part of the title.
+            if main and not speaker_of(body) and SPEECH_END.search(body):
+                pieces.append((f"{main}——{body}", (index - 1, index), ("main_and_subtitle",)))
+                upper = plain.get(index - 2)
+                if upper and not _rule_score(upper)[1] and not _rule_score(main)[1]:
+                    pieces.append((f"{upper}  {main}——{body}", (index - 2, index - 1, index), ("main_and_subtitle", "main_over_two_lines")))
+            continue
+        original = ORIGINAL_TITLE.fullmatch(text)
+        if original:
+            pieces.append((original.group("title"), (index,), ("original_title",)))
+            continue
+        if LEAD_LINE.search(text):  # a lead names the title but is not one
+            quoted = QUOTED_TITLE.search(text)
+            if quoted:
+                pieces.append((quoted.group("title"), (index,), ("quoted_in_lead",)))
+            continue
+        plain[index] = text
+        pieces.append((text, (index,), ()))
+        # Only a piece that is no title by itself is continued (not 讲话稿 + 在…上的讲话).
+        if index - 1 in plain and _continues(plain[index - 1], text) and not _rule_score(plain[index - 1])[1] and not FORMAL.match(text):
+            begun = joined.get(index - 1, (plain[index - 1], (index - 1,)))
+            joined[index] = (begun[0] + text, (*begun[1], index))
+            pieces.append((*joined[index], ("split_over_lines",)))
+        quoted = QUOTED_TITLE.search(text)
+        if quoted and quoted.group("title") != text:
+            pieces.append((quoted.group("title"), (index,), ("quoted_in_headline",)))
+        headline = PERSON_THEN_OCCASION.fullmatch(text)
+        if headline and is_person_name(headline.group("name")):
+            pieces.append((headline.group("title"), (index,), ("speaker_before_occasion",)))
+    folded_lines = [fold(line) for line in lines]
+    lead_lines = [fold(line) for line in lines if LEAD_LINE.search(line)]
+    meta_titles = [fold(t) for t in (meta.title, meta.headline) if t]
+    candidates = []
+    for text, used, given in pieces:
+        title = clean_title(text)
+        score, fired = _rule_score(title, collection)
+        evidence = [*given, *fired]
+        if {"main_over_two_lines", "split_over_lines"} & set(given):
+            score += JOINED_PIECES
+        if "original_title" in given:
+            score += ORIGINAL
+        folded = fold(title)
+        if len(folded) >= MIN_AGREEMENT_CHARS and any(folded in m or (m in folded and len(m) >= MIN_AGREEMENT_CHARS) for m in meta_titles):
+            score += META_AGREES
+            evidence.append("agrees_with_page_title")
+        if sum(folded == other for other in folded_lines) >= 2 or any(folded in lead for lead in lead_lines):
+            score += REPEATED
+            evidence.append("repeated_on_page")
+        # Among equals, the formal title nearest the speech wins; a plain line, the first.
+        score += POSITION * used[0] * (1 if score > 0 else -1) if used else 0.0
+        candidates.append(Candidate(title, used, score, tuple(evidence)))
+    return candidates
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether a head line finishes the title the previous line began."""
+    if line == previous or previous.endswith(("：", ":")):  # a field label (名称：) is not a title's start
+        return False
+    return bool(TITLE_CONTINUES.search(previous) or TITLE_CONTINUATION.fullmatch(line))
+
+
+def expand_glued(lines: list[str]) -> list[str]:
+    """A title glued to its date and speaker (…的讲话（2020年2月3日）某某) read as three head lines."""
+    expanded = []
+    for line in lines:
+        glued = GLUED_TITLE.fullmatch(line.strip())
+        if glued and len(line) <= MAX_TITLE_CHARS + 40:
+            expanded += [glued.group("title"), f"（{glued.group('date')}）", *([glued.group("name")] if glued.group("name") else [])]
+        else:
+            expanded.append(line)
+    return expanded
+
+
+def decide_head(lines: list[str], meta: PageMeta | None = None, given_title: str | None = None, collection: bool = False) -> Head:
+    """Title, subtitle, date and speaker from a speech's head lines.
+
+    >>> head = decide_head(["领导讲话精选", "提振精神", "——在全县大会上的讲话", "王某某", "（2021年3月1日）"])
+    >>> head.title, head.speaker, head.date
+    ('提振精神——在全县大会上的讲话', '王某某', '2021-03-01')
+    """
+    meta = meta or PageMeta()
+    lines = expand_glued(lines)
+    candidates = _candidates(lines, meta, collection)
+    if given_title:
+        candidates.append(Candidate(clean_title(given_title), (), 5.0, ("speech_marker",)))
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    best = ranked[0] if ranked else None
+    used: set[int] = set(best.lines) if best else set()
+    reason = ""
+    if best:
+        reason = f"{'+'.join(best.evidence) or 'first_line'} ({best.score:.2f})"
+        if len(ranked) > 1:
+            reason += f" over {ranked[1].text[:30]!r} ({ranked[1].score:.2f})"
+    subtitle = date = date_text = speaker = None
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if index in used:
+            continue
+        name = speaker_of(text)
+        speaker = speaker or name
+        bracketed_date = text.startswith(("（", "(")) and DATE_LINE.search(text)
+        if _is_date_line(text) or bracketed_date or name:
+            found, words = read_date(text)
+            date, date_text = date or found, date_text or (None if name else words)
+            if bracketed_date and not name and not _is_date_line(text) and subtitle is None:
+                subtitle = text.strip("（）()")  # （2023年1月15日…会议通过）
+            continue
+        dashed = SUBTITLE_LINE.fullmatch(text)
+        if dashed and subtitle is None:
+            subtitle = dashed.group("body").strip()
+            date = date or read_date(subtitle)[0]
+    occasion = None
+    for text in [t for t in (best.text if best else None, subtitle) if t]:
+        found = OCCASION.search(text.strip())
+        if found:
+            occasion = occasion or found.group("occasion")
+            name = found.group("speaker")
+            if speaker is None and name and is_person_name(name):
+                speaker = name
+    if best and "main_and_subtitle" in best.evidence:
+        subtitle = best.text.split("——", 1)[1]
+    return Head(
+        title=best.text if best else None,
+        title_reason=reason,
+        subtitle=subtitle,
+        date=date,
+        date_text=None if date else date_text,
+        speaker=speaker or _speaker_in_headline(lines),
+        occasion=occasion,
+    )
+
+
+# The byline a site prints (作者：王某), which the article_info rule removes from the text.
+_BYLINE = re.compile(r"(?:作者|作\s*者|撰文|文)\s*[：:]\s*(?P<name>[^\s：:，,|｜/（）()]{2,12})")
+
+
+def byline_in_removals(edits: tuple[Edit, ...]) -> str | None:
+    """The author a page's own byline names, read from what cleaning removed as article info."""
+    for edit in edits:
+        if edit.rule == "article_info":
+            found = _BYLINE.search(edit.before)
+            if found and is_person_name(found.group("name")):
+                return re.sub(r"[ \u3000\xa0]", "", found.group("name"))
+    return None
+
+
+def _speaker_in_headline(lines: list[str]) -> str | None:
+    """某某校长在…上的讲话: a headline that starts with its speaker."""
+    for line in lines:
+        headline = PERSON_THEN_OCCASION.fullmatch(line.strip())
+        if headline and is_person_name(headline.group("name")):
+            return re.sub(r"[ \u3000]", "", headline.group("name"))
+    return None
