@@ -34,8 +34,7 @@ def test_seed_repeated_title_collapses_to_one_copy_and_the_variant_stays(seed_cl
 def test_seed_watermark_is_cut_from_the_paragraph_end_and_the_paragraph_stays(seed_clean) -> None:
     assert "公务员之家" not in seed_clean.text
     assert "用实实在在的利益引导农民。\n（三）要解决群众反映强烈的热点难点问题，取信于民。" in seed_clean.text
-    # The page names its own site in that notice, so the page's own watermark rule takes it.
-    (edit,) = [e for e in seed_clean.edits if e.rule == "site_watermark"]
+    (edit,) = [e for e in seed_clean.edits if e.rule == "watermark_copyright"]
     assert edit.before == "公务员之家版权所有"
 
 

@@ -67,3 +67,4 @@ def test_clean_offset_moves_a_raw_position_by_the_edits_before_it() -> None:
     assert clean == "要学习，落实。"
     assert [clean_offset(ledger, position) for position in (3, 6, 9, 10, 11)] == [0, 3, 3, 4, 5]
     assert clean[clean_offset(ledger, 6) :].startswith("，")  # where the removed anchor stood
+    assert clean_offset(ledger, 7) == clean_offset(ledger, 1) + 3 == 3  # inside an edit: where it was

@@ -229,6 +229,14 @@ def test_several_short_notes_on_the_header_s_line_are_each_a_note() -> None:
     assert [cleaned.text[: note.anchor][-3:] for note in notes] == ["基层”", "作法”"]
 
 
+def test_an_anchor_before_punctuation_takes_its_spaces_and_keeps_its_place() -> None:
+    raw = "公会发表了一项声明 [註1] 。声明引起讨论。\n[註1] 见声明。"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "公会发表了一项声明。声明引起讨论。"
+    (note,) = extract_notes(raw, cleaned)
+    assert cleaned.text[note.anchor] == "。" and (note.marker, note.text) == ("[註1]", "见声明。")
+
+
 def test_a_headerless_block_must_close_the_text() -> None:
     raw = "要讲三点。\n[1] 这一点要记住。\n这是后面的正文，还有很多内容要讲，大家要认真听。"
     assert clean_text(raw).text == raw

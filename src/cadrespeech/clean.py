@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .clean_rules import RULE_NAMES as TEXT_RULE_NAMES
@@ -17,6 +18,7 @@ from .sitename import SITE_WATERMARK, infer_site_names, site_watermark_finder
 # adjacent), so the table runs until nothing changes; real pages settle in two rounds.
 MAX_ROUNDS = 6
 
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u00ad]")
 # What a page's text is written in; it decides which tables run before the text rules.
 MARKUPS = ("html", "markdown", "text")
 # Every name ``CleanConfig.skip`` accepts: the markdown rows, the text rows and the note rows.
@@ -62,7 +64,7 @@ def clean_text(
 
     ``site_names`` are the names the page gives its own site (``sitename``); left out,
     they are read from ``raw``. The ``site_watermark`` rule removes them where they are
-    glued into the text, and runs first, while the lines that name the site are there.
+    glued into the text.
 
     >>> clean_text("首页 > 文章中心 > 正文\\n\\n今天召开会议,研究工作。").text
     '今天召开会议，研究工作。'
@@ -78,11 +80,14 @@ def clean_text(
         changes = html_changes(raw)
         ledger = compose(raw, raw, ledger, changes)
         text = apply_changes(raw, changes)
-    names = infer_site_names(raw) if site_names is None else site_names
+    # Read from the raw page without its invisible characters, so that cleaning the clean
+    # text again finds no name the first pass did not (idempotence).
+    names = infer_site_names(INVISIBLE.sub("", raw)) if site_names is None else site_names
     rules = config.active_rules(markup)
     if SITE_WATERMARK not in config.skip:
         finder = site_watermark_finder(names)
-        rules = (CleanRule(SITE_WATERMARK, "The page's own site name and address glued into its text.", finder, (), ()), *rules)
+        # Last, so that the lines naming the site (breadcrumb, footer) go whole under their own rules.
+        rules = (*rules, CleanRule(SITE_WATERMARK, "The page's own site name and address glued into its text.", finder, (), ()))
     return apply_rules(raw, rules, text, ledger)
 
 

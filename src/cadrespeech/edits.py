@@ -55,7 +55,13 @@ def clean_offset(edits: Sequence[Edit], raw_position: int) -> int:
     >>> clean_offset([Edit("breadcrumb", 0, 3, "首页\\n", ""), Edit("note_anchor", 5, 8, "〔1〕", "")], 8)
     2
     """
-    return raw_position + sum(len(edit.after) - (edit.end - edit.start) for edit in edits if edit.end <= raw_position)
+    offset = raw_position
+    for edit in edits:
+        if edit.end <= raw_position:
+            offset += len(edit.after) - (edit.end - edit.start)
+        elif edit.start < raw_position:  # inside this edit (edits never overlap, so only one)
+            offset -= raw_position - edit.start
+    return offset
 
 
 def apply_changes(text: str, changes: Sequence[Change]) -> str:

@@ -74,14 +74,22 @@ def _reported_speech(_title: str, text: str) -> str | None:
 
 
 def _narrative(_title: str, text: str) -> str | None:
-    """Fiction: chapters and dialogue tags (…”他说), not one speaker addressing listeners."""
+    """Fiction: quoted paragraphs between paragraphs of third-person narration (他说…),
+    not one speaker addressing listeners; a chapter number makes it certain."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    quoted = sum(1 for p in paragraphs if p[0] in "“「")
+    narrated = sum(1 for p in paragraphs if p[0] not in "“「" and _THIRD_PERSON.search(p))
     tags = len(_DIALOGUE_TAG.findall(text))
     chapter = _CHAPTER.search(text[:300])
-    if tags >= DIALOGUE_MIN and chapter:
-        return f"{chapter.group()} with {tags} dialogue tags"
+    share = min(quoted, narrated) / len(paragraphs) if paragraphs else 0.0
+    dialogue = quoted >= DIALOGUE_MIN and narrated >= DIALOGUE_MIN and (chapter or share >= NARRATIVE_SHARE)
+    if dialogue or (tags >= DIALOGUE_MIN and chapter):
+        return f"{quoted} quoted and {narrated} narrated paragraphs, {tags} dialogue tags"
     return None
 
 
+NARRATIVE_SHARE = 0.2
+_THIRD_PERSON = re.compile(r"[他她](?:们|們)?|[\u4e00-\u9fff]{2,3}(?:走|看|想|笑|低下|抬起|点了点|站起)")
 REPORTING_MIN = 4
 # A text that turns to its listeners is a speech, however often it quotes others.
 _ADDRESSED = re.compile(r"^(?:同志们|同志們|各位|尊敬的|亲爱的|親愛的)|谢谢大家|謝謝大家", re.M)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .head_rules import (
     LEAD_LINE,
+    OFFICES,
     ORIGINAL_TITLE,
     PERSON_THEN_OCCASION,
     QUOTED_TITLE,
@@ -36,11 +37,12 @@ from .textclass import HAN
 # Rules that speak against a speech's title but name a collection well (…讲话稿（精选3篇）).
 COLLECTION_NAMES = frozenset({"site_label"})
 # Speaker rules whose lines carry more than a name, and may be titles as well.
-HEADLINE_SPEAKERS = frozenset({"name_then_occasion", "office_name_headline"})
+HEADLINE_SPEAKERS = frozenset({"name_then_occasion", "office_name_headline", "name_before_quote"})
 # The title a reposting site says the text first had (原标题：…).
 ORIGINAL = 2.0
-# Weight of agreement with the page's own <title>, og:title or front-matter title.
-META_AGREES = 3.0
+# Weight of agreement with the page's own <title>, og:title or front-matter title: less
+# than a speech word, since a news site's <title> is its headline, not the speech's title.
+META_AGREES = 1.5
 # Weight of a candidate that the page shows more than once.
 REPEATED = 1.0
 # A small preference for candidates near the top, so equals keep reading order.
@@ -78,6 +80,8 @@ class Head:
     date_text: str | None
     speaker: str | None
     occasion: str | None
+    speaker_in_headline: bool = False  # the speaker was read from a headline, not a name line
+    title_line: int | None = None  # the head line where the title begins
 
 
 def valid_date(year: int | None, month: int | None, day: int | None) -> str | None:
@@ -90,13 +94,23 @@ def valid_date(year: int | None, month: int | None, day: int | None) -> str | No
         return None
 
 
+# A year of the Republic of China era (民國110年 is 2021), as Taiwan pages write it.
+ROC_YEAR = re.compile(r"(?:中華民國|中华民国|民國|民国)\s*(\d{2,3})(?=\s*年)")
+
+
+def _western_years(text: str) -> str:
+    return ROC_YEAR.sub(lambda m: str(int(m.group(1)) + 1911), text)
+
+
 def read_date(text: str) -> tuple[str | None, str | None]:
     """(ISO date, None) for a whole day; (None, the words) for a month or an impossible day.
 
     >>> read_date("（二〇二一年三月一日）"), read_date("2021年3月"), read_date("2021年2月31日")
     (('2021-03-01', None), (None, '2021年3月'), (None, '2021年2月31日'))
+    >>> read_date("中華民國110年4月2日")
+    ('2021-04-02', None)
     """
-    found = ANY_DATE.search(text)
+    found = ANY_DATE.search(_western_years(text))
     if not found:
         return None, None
     year = chinese_number(found.group("year"))
@@ -115,6 +129,8 @@ def fold(text: str) -> str:
 SPEECH_END = re.compile(rf"(?:{SPEECH_WORDS})[）)」》]?$")
 # A title that is a formal occasion on its own: 在…上的讲话.
 FORMAL = re.compile(rf"[在於于].{{2,80}}?上的(?:{SPEECH_WORDS})$")
+# A short note a release puts after its title: …致辭（只有中文）.
+TRAILING_NOTE = re.compile(rf"((?:{SPEECH_WORDS}))\s*[（(][^（）()\d]{{1,8}}[）)]$")
 SPACED_OUT = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$|[^{HAN}]))")
 
 
@@ -125,6 +141,7 @@ def clean_title(text: str) -> str:
     '走向远方——在毕业典礼上的讲话'
     """
     text = re.sub(r"\s*[—－]{1,2}\s*(?=[在於于])", "——", text.strip())
+    text = TRAILING_NOTE.sub(r"\1", text)
     if len(SPACED_OUT.findall(text)) >= 2:
         text = SPACED_OUT.sub("", text)
     text = re.sub(r"[ \u3000]{2,}", " ", text)
@@ -146,8 +163,8 @@ def speaker_of(line: str, only_name: bool = False) -> str | None:
     return None
 
 
-def _is_date_line(text: str) -> bool:
-    return bool(DATE_ONLY.fullmatch(text.strip()))
+def is_date_line(text: str) -> bool:
+    return bool(DATE_ONLY.fullmatch(_western_years(text.strip())))
 
 
 def _rule_score(title: str, collection: bool = False) -> tuple[float, list[str]]:
@@ -169,7 +186,7 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
         text = line.strip()
         if not text or len(text) > MAX_TITLE_CHARS or TABLE_OF_CONTENTS.fullmatch(text):
             continue
-        if _is_date_line(text) or speaker_of(text, only_name=True):
+        if is_date_line(text) or speaker_of(text, only_name=True):
             continue
         subtitle = SUBTITLE_LINE.fullmatch(text)
         if subtitle:
@@ -198,6 +215,11 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
             begun = joined.get(index - 1, (plain[index - 1], (index - 1,)))
             joined[index] = (begun[0] + text, (*begun[1], index))
             pieces.append((*joined[index], ("split_over_lines",)))
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        previous = plain.get(index - 1)
+        closes_title = is_date_line(following) or speaker_of(following, only_name=True)
+        if previous and index - 1 not in joined and _title_halves(previous, text) and closes_title:
+            pieces.append((f"{previous}  {text}", (index - 1, index), ("title_over_two_lines",)))
         quoted = QUOTED_TITLE.search(text)
         if quoted and quoted.group("title") != text:
             pieces.append((quoted.group("title"), (index,), ("quoted_in_headline",)))
@@ -212,7 +234,7 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
         title = clean_title(text)
         score, fired = _rule_score(title, collection)
         evidence = [*given, *fired]
-        if {"main_over_two_lines", "split_over_lines"} & set(given):
+        if {"main_over_two_lines", "split_over_lines", "title_over_two_lines"} & set(given):
             score += JOINED_PIECES
         if "original_title" in given:
             score += ORIGINAL
@@ -229,11 +251,25 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
     return candidates
 
 
+# An organisation that sends a letter or telegram, on the line above its 致… title.
+SENDER_END = re.compile(
+    r"(?:委|委员会|委員會|政府|办公室|辦公室|局|厅|廳|部|院|公司|集团|集團|大学|大學|学校|學校|协会|協會|联合会|聯合會)$"
+)
+# Each half of a title set over two lines is a phrase of its own, not a column label.
+MIN_HALF_CHARS = 6
+
+
+def _title_halves(upper: str, lower: str) -> bool:
+    """Two plain lines that together make one title: both long enough, neither a title by itself."""
+    return min(len(upper), len(lower)) >= MIN_HALF_CHARS and not _rule_score(upper)[1] and not _rule_score(lower)[1]
+
+
 def _continues(previous: str, line: str) -> bool:
     """Whether a head line finishes the title the previous line began."""
     if line == previous or previous.endswith(("：", ":")):  # a field label (名称：) is not a title's start
         return False
-    return bool(TITLE_CONTINUES.search(previous) or TITLE_CONTINUATION.fullmatch(line))
+    sender = SENDER_END.search(previous) and line.startswith(("致", "給", "给"))  # 某某市委　某某市政府 / 致…的贺电
+    return bool(TITLE_CONTINUES.search(previous) or TITLE_CONTINUATION.fullmatch(line) or sender)
 
 
 def expand_glued(lines: list[str]) -> list[str]:
@@ -276,10 +312,10 @@ def decide_head(lines: list[str], meta: PageMeta | None = None, given_title: str
         name = speaker_of(text)
         speaker = speaker or name
         bracketed_date = text.startswith(("（", "(")) and DATE_LINE.search(text)
-        if _is_date_line(text) or bracketed_date or name:
+        if is_date_line(text) or bracketed_date or name:
             found, words = read_date(text)
             date, date_text = date or found, date_text or (None if name else words)
-            if bracketed_date and not name and not _is_date_line(text) and subtitle is None:
+            if bracketed_date and not name and not is_date_line(text) and subtitle is None:
                 subtitle = text.strip("（）()")  # （2023年1月15日…会议通过）
             continue
         dashed = SUBTITLE_LINE.fullmatch(text)
@@ -303,10 +339,13 @@ def decide_head(lines: list[str], meta: PageMeta | None = None, given_title: str
         date=date,
         date_text=None if date else date_text,
         speaker=speaker or _speaker_in_headline(lines),
+        speaker_in_headline=speaker is None,
+        title_line=best.lines[0] if best and best.lines else None,
         occasion=occasion,
     )
 
 
+OFFICE_THEN_NAME = re.compile(rf"(?:{OFFICES})(?P<name>[{HAN}]{{2,4}})")
 # The byline a site prints (作者：王某), which the article_info rule removes from the text.
 _BYLINE = re.compile(r"(?:作者|作\s*者|撰文|文)\s*[：:]\s*(?P<name>[^\s：:，,|｜/（）()]{2,12})")
 
@@ -321,10 +360,75 @@ def byline_in_removals(edits: tuple[Edit, ...]) -> str | None:
     return None
 
 
+# A reporter's lead that says when the speech was given: 今日（三月五日）…致辞, 昨天…讲话.
+LEAD_DAY = re.compile(
+    r"(?P<relative>今日|今天|昨日|昨天)?\s*[（(]?\s*(?:(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?"
+)
+_LEAD_SPEECH = re.compile(rf"{SPEECH_WORDS}|發表|发表|致詞")
+_DAYS_BACK = {"今日": 0, "今天": 0, "昨日": 1, "昨天": 1}
+
+
+def date_in_lead(leads: tuple[str, ...], published: str | None) -> str | None:
+    """The speech's day from a lead that dates it against the page's publication date.
+
+    >>> date_in_lead(("署长今日（三月五日）在开幕礼上致辞，全文如下：",), "2021-03-05")
+    '2021-03-05'
+    >>> date_in_lead(("县长昨天在大会上发表讲话。",), "2021-03-05")
+    '2021-03-04'
+    """
+    if not published:
+        return None
+    issued = datetime.date.fromisoformat(published)
+    for lead in leads:
+        if not _LEAD_SPEECH.search(lead):
+            continue
+        for found in LEAD_DAY.finditer(lead):
+            if found.group("month"):
+                month, day = chinese_number(found.group("month")), chinese_number(found.group("day"))
+                year = issued.year - 1 if month and month > issued.month else issued.year
+                return valid_date(year, month, day)
+            if found.group("relative"):
+                return (issued - datetime.timedelta(days=_DAYS_BACK[found.group("relative")])).isoformat()
+    return None
+
+
+LEAD_RULES = frozenset({"full_text_lead", "wire_dateline_lead", "editor_note"})
+
+
+def leads_in_removals(edits: tuple[Edit, ...]) -> tuple[str, ...]:
+    """A reporter's lead and notes that cleaning removed: they may say when the speech was given."""
+    return tuple(edit.before for edit in edits if edit.rule in LEAD_RULES)
+
+
+def release_date_in_removals(edits: tuple[Edit, ...]) -> str | None:
+    """The date line that closes a press release (2021年3月5日（星期五）): the page's own date."""
+    for edit in edits:
+        if edit.rule == "release_tail" and is_date_line(edit.before):
+            return read_date(edit.before)[0]
+    return None
+
+
 def _speaker_in_headline(lines: list[str]) -> str | None:
-    """某某校长在…上的讲话: a headline that starts with its speaker."""
+    """A headline that names its speaker: 某某校长在…上的讲话, or an office and a name
+    inside it (…校长某某寄语毕业生：…), or a name before a quote (…　某某：…)."""
     for line in lines:
-        headline = PERSON_THEN_OCCASION.fullmatch(line.strip())
+        headline = PERSON_THEN_OCCASION.fullmatch(line.strip()) or speaker_of(line)
+        if isinstance(headline, str):
+            return headline
         if headline and is_person_name(headline.group("name")):
             return re.sub(r"[ \u3000]", "", headline.group("name"))
+    for line in lines:
+        for found in OFFICE_THEN_NAME.finditer(line):
+            name = _longest_name(found.group("name"))
+            if name:
+                return name
+    return None
+
+
+def _longest_name(run: str) -> str | None:
+    """The longest start of ``run`` that reads as a name (蕭維鈞寄 -> 蕭維鈞)."""
+    for size in (4, 3, 2):
+        if is_person_name(run[:size]):
+            return run[:size]
     return None

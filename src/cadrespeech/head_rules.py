@@ -93,8 +93,8 @@ TITLE_RULES: tuple[TitleRule, ...] = (
     TitleRule(
         "formal_occasion",
         4.0,
-        re.compile(rf"[在於于].{{2,80}}?(?:上|中|之际|之際|时|時)的?(?:{SPEECH_WORDS})[）)」》]?$"),
-        examples=("在全县经济工作会议上的讲话", "走向远方——在2020届毕业典礼上的讲话", "在開幕典禮上的致辭"),
+        re.compile(rf"[在於于].{{2,80}}?(?:{SPEECH_WORDS})[）)」》]?$"),
+        examples=("在全县经济工作会议上的讲话", "走向远方——在2020届毕业典礼上的讲话", "在開幕典禮上的致辭", "署长在长廊开幕礼致辞"),
         keeps=("全县经济工作会议召开", "在会议上讲话的同志要简明扼要。"),
     ),
     TitleRule(
@@ -115,7 +115,8 @@ TITLE_RULES: tuple[TitleRule, ...] = (
         "document_title",
         2.0,
         re.compile(
-            r"(?:决议|決議|决定|決定|通知|公告|公报|公報|意见|办法|条例|規定|规定|命令|贺信|贺电|唁电|回信|的信|慰问信|公开信|倡议书|说明|說明)[）)」》]?$"
+            r"(?:决议|決議|决定|決定|通知|公告|公报|公報|意见|办法|条例|規定|规定|命令|贺信|贺电|唁电|回信|的信|封信|慰问信|公开信|倡议书|说明|說明)"
+            r"[）)」》]?$"
         ),
         examples=("关于批准某某条例的决议", "致全县教师的慰问信", "关于开展专题党课的通知"),
         keeps=("全国人民代表大会常务委员会",),
@@ -228,6 +229,12 @@ SPEAKER_RULES: tuple[SpeakerRule, ...] = (
         re.compile(rf"(?P<office>{OFFICE})(?P<name>{PERSON})[：:]\s*\S.{{3,}}"),
         examples=(("县委书记蒋某某：以作风之变促发展之进", "蒋某某"),),
         keeps=("各乡镇：请抓好落实", "主要任务：抓落实"),
+    ),
+    SpeakerRule(
+        "name_before_quote",
+        re.compile(rf".{{2,30}}[\s\u3000](?P<name>{PERSON})[：:]\s*\S.{{3,}}"),
+        examples=(("海滨长廊开幕　司徒某某：海滨属于每一位市民", "司徒某某"),),
+        keeps=("时间：上午九点　地点：县政府",),
     ),
     SpeakerRule(
         "date_then_name",

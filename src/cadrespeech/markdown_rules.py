@@ -53,14 +53,15 @@ _SHORTCODE = rf"\{{\{{<{_SHORTCODE_INSIDE}>\}}\}}|\{{\{{%{_SHORTCODE_INSIDE}%\}}
 # (wiki addresses such as .../X_(Y)) and an optional quoted title.
 _TARGET = r"<?(?P<url>(?:[^()\s<>]|\([^()\s<>]*\))+)>?(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?"
 _FIGURE = r"<figure\b[^>]*>[\s\S]{0,5000}?</figure\s*>"
-_IMAGE = re.compile(rf"!\[[^\]\n]*\]\({_TARGET}\)")
+# Alt and link texts are bounded so that a long line of unmatched brackets costs little.
+_IMAGE = re.compile(rf"!\[[^\]\n]{{0,500}}\]\({_TARGET}\)")
 # The link text may hold one level of brackets: [网志【潮池】], [[1]].
-_LINK = re.compile(rf"\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\({_TARGET}\)")
+_LINK = re.compile(rf"\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\]){{0,500}})\]\({_TARGET}\)")
 # What tells a link target from a bracketed aside such as 第[3](1)项: a URL or path has one of these.
 _TARGET_SIGNS = "/.#:"
 _TAG = re.compile(
-    r"<!--[\s\S]*?-->"
-    r"|<(?P<code>script|style)\b[^>]*>[\s\S]*?</(?P=code)\s*>"  # code, not text: dropped with its content
+    r"<!--[\s\S]{0,20000}?-->"
+    r"|<(?P<code>script|style)\b[^>]*>[\s\S]{0,20000}?</(?P=code)\s*>"  # code, not text: dropped with its content
     r"|</?(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>",
     re.I,
 )

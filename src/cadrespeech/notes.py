@@ -6,7 +6,7 @@ text under the rules of ``NOTE_RULES``, which ``clean`` runs after the text rule
 the removals ledger holds them; ``extract_notes`` reads the ledger back into notes,
 and ``attach_notes`` gives each speech its own.
 
-What counts as a notes block (``_layout`` decides, once for every rule, so they agree):
+What counts as a notes block (one function, ``_layout``, decides for all three rules, so they agree):
 
 - a header line (注释, 注, 註釋, 脚注, 参考文献 …, alone, or followed on the line by the
   first note) and the note lines under it, anywhere but on the first line;
@@ -29,16 +29,16 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from .clean_rules import RULES, CleanRule, looks_like_body
+from .clean_rules import RULES, CleanRule, Finder, looks_like_body
 from .edits import Change, apply_changes, clean_offset
 from .records import Cleaned, Edit, Note, Sentence, Speech
-from .textclass import CLOSERS, HAN, SENTENCE_END
+from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END
 
 _CIRCLED = "\u2460-\u2473\u3251-\u325f\u32b1-\u32bf"  # ①-⑳, ㉑-㉟, ㊱-㊿
 # Three digits at most: 〔2021〕 in 某政发〔2021〕5号 is a year, never a note.
 _BRACKETED = r"〔\s*(?:[注註]\s*)?\d{1,3}\s*〕|[\[［]\s*(?:[注註][释釋]?\s*)?\d{1,3}\s*[\]］]"
 # What may stand in running text as an anchor, and open a note line.
-ANCHOR = re.compile(f"{_BRACKETED}|[{_CIRCLED}]")
+_ANCHOR = re.compile(f"{_BRACKETED}|[{_CIRCLED}]")
 # Markers that open a note line, by family; "plain" (1. 1、) only under a header.
 _LINE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("backlink", re.compile(r"(?:\d{1,3}[.．]\s*)?[↑^](?:\s*(?:\d{1,3}\.\d{1,2}|[a-z])(?=\s))*")),
@@ -57,8 +57,8 @@ _HEADER = re.compile(
 )
 # A marker after 第 or before one of these counts something: 第[1]页, 〔12〕号.
 _COUNTED_AFTER = "页頁章节節条條款项項号號期卷版册冊集"
-# A circled number after these opens an inline list item (三点：①…；②…), not a note.
-_LIST_BEFORE = "：；，、:;,"
+# What parts two notes sharing a line: ①见某书。②同上。
+_NOTE_END = tuple(SENTENCE_END + "；;")
 # Leading space before a marker; in a raw HTML page also tags and &nbsp;.
 _TEXT_LEAD = re.compile(r"[ \t\u3000\u00a0]*")
 _RAW_LEAD = re.compile(r"(?:[ \t\u3000\u00a0]|&nbsp;|</?[A-Za-z][^<>\n]*>)*", re.I)
@@ -68,8 +68,10 @@ _RAW_LINE_BREAK = re.compile(
 )
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _TRAILING = re.compile(r"(?:\s|</?[A-Za-z][^<>]*>|&nbsp;)*\Z", re.I)
-# Spaces that part an anchor from the punctuation after it (聲明[註1] 。) go with it.
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t]+(?=[，。；：！？、）」』”》]|$)", re.M)
+# An anchor before punctuation or a line end takes the spaces around it along
+# (聲明 [註1] 。 becomes 聲明。); between words a space stays.
+_CLOSED_BY_PUNCTUATION = re.compile(r"[ \t]*(?:[，。；：！？、）」』”》.,;:!?)]|$)", re.M)
+_SPACES = re.compile(r"[ \t]*")
 _BLOCK_RULES = frozenset({"note_block", "note_backlink"})
 # Character-level rules only: a note's text is normalised like the speech's, but no
 # boilerplate rule judges it (a note that reads 来源：… is a note, not an article line).
@@ -141,7 +143,7 @@ def _note_line(line: str, at: int, headed: bool) -> tuple[_Marker, ...]:
     for match in pattern.finditer(line, first.end) if pattern else ():
         closed = line[: match.start()].rstrip(" \t\u3000").rstrip(CLOSERS)
         key = marker_key(match.group())
-        if key == (first.key[0], markers[-1].key[1] + 1) and closed[-1:] in tuple(SENTENCE_END + "；;"):
+        if key == (first.key[0], markers[-1].key[1] + 1) and closed.endswith(_NOTE_END):
             markers.append(_Marker(match.start(), match.end(), first.family, key))
     return tuple(markers)
 
@@ -163,7 +165,7 @@ def _shifted(markers: Sequence[_Marker], offset: int) -> list[_Marker]:
 
 def _is_body(line: str) -> bool:
     """Running text (anchors aside, which may end a sentence: ……讲话。〔1〕)."""
-    stripped = ANCHOR.sub("", line).strip()
+    stripped = _ANCHOR.sub("", line).strip()
     return bool(stripped) and looks_like_body(stripped)
 
 
@@ -265,9 +267,10 @@ def _is_anchor(text: str, match: re.Match[str]) -> bool:
     if not text[line_start:start].strip():
         return False  # opens its line: a list item or a note line
     before = text[start - 1]
-    if match.group()[0] not in "〔[［":  # a circled number
-        is_word = re.match(f"[{HAN}]", before) is not None or before.isalnum()
-        return before not in _LIST_BEFORE and (is_word or before in CLOSERS + SENTENCE_END)
+    if match.group()[0] not in "〔[［":
+        # A circled number after a word, a closing mark or a full stop; after ：；，、 it
+        # opens an inline list item (三点：①…；②…).
+        return HAN_CHAR.match(before) is not None or before.isalnum() or before in CLOSERS + SENTENCE_END
     if before == " ":  # 聲明 [註1]
         before = text[start - 2]
     after = text[end : end + 1]
@@ -277,14 +280,18 @@ def _is_anchor(text: str, match: re.Match[str]) -> bool:
 def _anchors(text: str) -> Iterator[Change]:
     previous_end = 0
     for block in _layout(text):
-        for match in ANCHOR.finditer(text, previous_end, block.start):
+        for match in _ANCHOR.finditer(text, previous_end, block.start):
             if marker_key(match.group()) in block.keys and _is_anchor(text, match):
-                space = _SPACE_BEFORE_PUNCTUATION.match(text, match.end())
-                yield Change("note_anchor", match.start(), space.end() if space else match.end(), "")
+                start, end = match.start(), match.end()
+                if _CLOSED_BY_PUNCTUATION.match(text, end):
+                    while text[start - 1] in " \t":
+                        start -= 1
+                    end = _SPACES.match(text, end).end()
+                yield Change("note_anchor", start, end, "")
         previous_end = block.end
 
 
-def _blocks_of(rule: str):
+def _blocks_of(rule: str) -> Finder:
     def find(text: str) -> Iterator[Change]:
         for block in _layout(text):
             if block.rule == rule:
@@ -303,6 +310,7 @@ NOTE_RULES: tuple[CleanRule, ...] = (
         examples=(
             ("要认真学习〔1〕，抓好落实。\n注释：\n〔1〕见某某文选。", "要认真学习，抓好落实。\n注释：\n〔1〕见某某文选。"),
             ("他这样说过[註2]。\n[註2] 见某某文集。", "他这样说过。\n[註2] 见某某文集。"),
+            ("公会发表了一项声明 [註1] 。声明引起讨论。\n[註1] 见声明。", "公会发表了一项声明。声明引起讨论。\n[註1] 见声明。"),
             ("这是一条重要的意见。①\n注：\n①见某某讲话。", "这是一条重要的意见。\n注：\n①见某某讲话。"),
             ("这是维基文库收录的讲话[1]。\n注释\n↑ 见某某公报。", "这是维基文库收录的讲话。\n注释\n↑ 见某某公报。"),
         ),
@@ -410,6 +418,7 @@ def _parse_block(run: _Run) -> list[tuple[_Marker, int]]:
         header = _header(line, lead)
         if header is not None:
             starts.append((start, None))
+            ordinal = 0  # a new block: ↑ counts again
         for marker in _shifted(header if header is not None else _note_line(line, lead, headed), start):
             if marker.family == "backlink":
                 ordinal += 1
@@ -454,7 +463,7 @@ def extract_notes(raw: str, cleaned: Cleaned) -> tuple[Note, ...]:
     """
     anchors: list[tuple[int, Key]] = []
     for run in _runs(raw, cleaned.edits, frozenset({"note_anchor"})):
-        for match in ANCHOR.finditer(run.text):
+        for match in _ANCHOR.finditer(run.text):
             key = marker_key(match.group())
             if key is not None:
                 anchors.append((run.where[match.start()], key))

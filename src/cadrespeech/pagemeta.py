@@ -171,7 +171,7 @@ _KEYWORD_SEPARATOR = re.compile(r"[,，;；、|｜]+|\s{2,}|\u3000")
 # Meta names (name=, property= or itemprop=, lower-cased) for each field, the best first.
 HEADLINE_META = ("og:title", "articletitle", "headline", "title", "twitter:title")
 SITE_META = ("og:site_name", "sitename", "application-name")
-AUTHOR_META = ("author", "article:author", "dc.creator")
+AUTHOR_META = ("author", "dc.creator")  # not article:author: Open Graph makes it a profile URL
 KEYWORD_META = ("keywords", "news_keywords", "article:tag")
 DESCRIPTION_META = ("description", "og:description")
 URL_META = ("og:url", "url")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .clean import DEFAULT_CONFIG, CleanConfig, clean_text
+from .clean import DEFAULT_CONFIG, INVISIBLE, CleanConfig, clean_text
 from .errors import PageError
-from .head import byline_in_removals
+from .head import byline_in_removals, leads_in_removals, release_date_in_removals
 from .ingest import decode_page
 from .notes import attach_notes, extract_notes
 from .pagemeta import read_page_meta
@@ -25,13 +25,16 @@ def process_page(page: RawPage, segmenter: Segmenter, config: CleanConfig = DEFA
         # Read from the raw page: cleaning drops the head and the front matter it reads.
         meta = read_page_meta(decoded.text, decoded.markup)
         stage = "clean"
-        cleaned = clean_text(decoded.text, config, markup=decoded.markup, site_names=infer_site_names(decoded.text, meta.site_name))
+        site_names = infer_site_names(INVISIBLE.sub("", decoded.text), meta.site_name)
+        cleaned = clean_text(decoded.text, config, markup=decoded.markup, site_names=site_names)
         stage = "notes"
         notes = extract_notes(decoded.text, cleaned)
         stage = "structure"
         if meta.author is None:
             meta = replace(meta, author=byline_in_removals(cleaned.edits))
-        layout = structure_page(cleaned.text, meta)
+        if meta.published is None:
+            meta = replace(meta, published=release_date_in_removals(cleaned.edits))
+        layout = structure_page(cleaned.text, meta, leads=leads_in_removals(cleaned.edits))
         speeches: list[Speech] = []
         for speech, blocks in layout.speeches:
             stage = "sentences"

@@ -21,6 +21,7 @@ from .textclass import HAN, URL
 SITE_WATERMARK = "site_watermark"
 SITE_SUFFIX = r"(?:网|網|站|网站|網站|文库|文庫|之家|在线|在線|论坛|論壇|频道|頻道)"
 _NAME = rf"[{HAN}A-Za-z0-9]{{2,16}}"
+_HOST = r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s，。）)]*)?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +38,12 @@ NAME_SIGNS: tuple[NameSign, ...] = (
     NameSign(
         "copyright_line",
         re.compile(rf"(?:Copyright|©|\(c\)|版权所有|版權所有)[\s©:：\d\-–—]*(?P<name>{_NAME}?{SITE_SUFFIX})"
-                   rf"|(?P<name2>{_NAME}?{SITE_SUFFIX})\s*(?:版权所有|版權所有)", re.I),
-        examples=(("Copyright © 2009-2024 笔墨文稿网 All Rights Reserved", "笔墨文稿网"), ("青简范文网 版权所有", "青简范文网")),
+                   rf"|(?P<name2>{_NAME}?{SITE_SUFFIX})\s*(?:[（(][^（）()\n]{{1,60}}[）)])?\s*(?:版权所有|版權所有)", re.I),
+        examples=(
+            ("Copyright © 2009-2024 笔墨文稿网 All Rights Reserved", "笔墨文稿网"),
+            ("青简范文网 版权所有", "青简范文网"),
+            ("某某文稿网（www.wengao.example.com）版权所有", "某某文稿网"),
+        ),
         keeps=("要加强版权保护工作。",),
     ),
     NameSign(
@@ -55,8 +60,8 @@ NAME_SIGNS: tuple[NameSign, ...] = (
     ),
     NameSign(
         "breadcrumb_root",
-        re.compile(rf"(?:当前位置|您的位置|所在位置)\s*[：:]\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
-        examples=(("当前位置：案头文稿网 > 讲话 > 正文", "案头文稿网"),),
+        re.compile(rf"(?:^|\n|(?:当前位置|您的位置|所在位置)\s*[：:])\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
+        examples=(("当前位置：案头文稿网 > 讲话 > 正文", "案头文稿网"), ("某某文稿网 > 工作报告 > 正文", "某某文稿网")),
         keeps=("当前位置：首页 > 讲话",),
     ),
     NameSign(
@@ -70,12 +75,12 @@ NAME_SIGNS: tuple[NameSign, ...] = (
 # What a site glues after its name: 首发，禁止复制 / 独家原创 / 整理.
 _SLOGAN = (
     r"(?:[，,、\s]*(?:首发|首發|独家|獨家|原创|原創|整理|提供|发布|發布|禁止复制|禁止複製|禁止转载|禁止轉載"
-    r"|版权所有|版權所有|转载请注明出处|轉載請註明出處))+"
+    r"|版权所有|版權所有|转载请注明出处|轉載請註明出處|仅供参考|僅供參考))+"
 )
 
 
 def infer_site_names(raw: str, site_name: str | None = None) -> tuple[str, ...]:
-    """The names a page gives its own site, longest first.
+    """The names a page gives its own site, longest first, addresses last.
 
     >>> infer_site_names("<title>讲话_某某文稿网</title>…某某文稿网 版权所有")
     ('某某文稿网',)
@@ -87,7 +92,7 @@ def infer_site_names(raw: str, site_name: str | None = None) -> tuple[str, ...]:
             name = next((g for g in match.groups() if g), None)
             if name:
                 found.add(name.strip())
-    return tuple(sorted(found, key=lambda n: (-len(n), n)))
+    return tuple(sorted(found, key=lambda n: ("." in n, -len(n), n)))
 
 
 def site_watermark_finder(names: tuple[str, ...]):
@@ -99,11 +104,12 @@ def site_watermark_finder(names: tuple[str, ...]):
         alternation = "|".join(words)
         pieces += [
             rf"[（(]?(?:来源|來源|出处|出處)\s*[：:]\s*(?:{alternation})[）)]?",
-            rf"(?:本文由)?(?:{alternation}){_SLOGAN}[。.！!]?",
+            rf"(?:本文由)?(?:{alternation})(?:\s*[（(]?{_HOST}[）)]?)?{_SLOGAN}[。.！!]?",
         ]
         site_like = [re.escape(n) for n in names if "." not in n and re.search(rf"{SITE_SUFFIX}$", n)]
         if site_like:
-            pieces.append("|".join(site_like))
+            # The bare name, but not where the page speaks as itself: 某某网北京3月5日消息, 据某某网报道.
+            pieces.append(rf"(?<!据)(?:{'|'.join(site_like)})(?![{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日|报道|報道|讯|訊|消息|记者|記者)")
     address = r"[（(]?(?:本文地址|本文链接|本文網址|原文地址|原文链接)\s*[：:]\s*" + f"(?:{URL.pattern})" + r"[）)]?"
     pieces.append(address)
     regex = re.compile("|".join(f"(?:{p})" for p in pieces))

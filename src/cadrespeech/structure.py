@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from .clean_rules import looks_like_body
 from .genre import classify
-from .head import Head, decide_head, fold, speaker_of
+from .head import Head, date_in_lead, decide_head, fold, is_date_line, read_date, speaker_of
 from .head_rules import LEAD_LINE, ORIGINAL_TITLE, is_person_name
 from .records import Block, PageMeta, Section, Speech
 from .structure_rules import (
@@ -24,9 +24,7 @@ from .structure_rules import (
     GLUED_TITLE,
     HEADING_STYLES,
     OPENING_ADDRESS,
-    ROLE_AND_NAME,
     SIGNED_LINE,
-    SPEAKER_LINE,
     SPEECH_MARKER,
     SPEECH_TITLE_LINE,
     SUBTITLE,
@@ -38,6 +36,10 @@ from .structure_rules import (
 from .textclass import CLOSERS, SENTENCE_END, detect_script
 
 MAX_HEAD_LINES = 8
+# How many opening paragraphs may be a reporter's lead that dates the speech.
+LEAD_PARAGRAPHS = 2
+# What a letter's signer writes after the name: 敬上, 谨启.
+SIGN_OFF = re.compile(r"[\s\u3000]*(?:敬上|謹上|谨上|敬啟|敬启|謹啟|谨启|敬呈)$")
 # A form's field label on its own line (文　　号：, 名　　称：) belongs to the head.
 FIELD_LABEL = re.compile(r"[\u4e00-\u9fff\u3000 ]{1,8}[：:]")
 # How far down an opening address may stand and still mark where the speech begins.
@@ -70,11 +72,12 @@ class PageStructure:
     speeches: tuple[tuple[Speech, tuple[Block, ...]], ...]
 
 
-def structure_page(text: str, meta: PageMeta | None = None) -> PageStructure:
+def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[str, ...] = ()) -> PageStructure:
     """Split clean page text into speeches with titles, metadata and section trees.
 
     ``meta`` is what the page says about itself (``pagemeta``): evidence for the head
-    decision, and the publication date.
+    decision, and the publication date. ``leads`` are a reporter's lead lines that
+    cleaning removed (…今日在…上致辞，全文如下：); they may date the first speech.
 
     >>> page = structure_page("讲话\\n同志们：\\n一、抓落实。要实干。\\n二、讲纪律。")
     >>> [s.marker for s in page.speeches[0][0].sections]
@@ -89,6 +92,11 @@ def structure_page(text: str, meta: PageMeta | None = None) -> PageStructure:
     for marker_rest, group in groups:
         head_lines, body_lines = _take_head(group)
         head = decide_head([line.text for line in head_lines], meta, given_title=marker_rest or None)
+        if len(groups) > 1 and not speeches and page_title is None and head.title_line:
+            # A collection's own title stands above its first speech's title.
+            # A headline naming a person (县委书记某某：…) is the first article's, not the collection's.
+            above = [line.text for line in head_lines[: head.title_line] if not speaker_of(line.text)]
+            page_title = decide_head(above, meta, collection=True).title if above else None
         if len(groups) == 1:
             page_title = head.title
         if not group:
@@ -97,7 +105,9 @@ def structure_page(text: str, meta: PageMeta | None = None) -> PageStructure:
             # Only short lines (a law's articles, a stub): all but the title is text, and
             # a page of one line is that line; only an empty page has no document.
             body_lines = group[1:] or group
-        speeches.append(_build_speech(text, len(speeches), head, body_lines, meta))
+        # The lead before the first speech: what cleaning took, and the head lines above the title.
+        lead = (*leads, *(line.text for line in head_lines)) if not speeches else ()
+        speeches.append(_build_speech(text, len(speeches), head, body_lines, meta, lead))
     return PageStructure(page_title=page_title, speeches=tuple(speeches))
 
 
@@ -194,9 +204,10 @@ def _is_head_line(text: str, first: bool = False) -> bool:
     glued = GLUED_TITLE.fullmatch(text) and len(text) <= 120
     # A page's first line may be a headline ending with an exclamation mark (筑梦青春！).
     exclaimed = first and text.endswith(("！", "!")) and len(text) <= 60 and not re.search(r"[。；]", text)
-    body = (looks_like_body(text) and not exclaimed) or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)
+    sentence_inside = "。" in text[:-1]  # a title never holds a full stop
+    body = (looks_like_body(text) and not exclaimed) or sentence_inside or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)
     label = FIELD_LABEL.fullmatch(text) and not OPENING_ADDRESS.fullmatch(text)
-    return bool(_is_metadata(text) or glued or label) or not body
+    return bool(_is_metadata(text) or glued or label or ORIGINAL_TITLE.fullmatch(text)) or not body
 
 
 def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -217,7 +228,7 @@ def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
         text = texts[count]
         lead = LEAD_LINE.search(text) and count + 1 < len(texts) and _is_head_line(texts[count + 1])
         # A site shows the title again in pieces (标题——副标题, then 标题 and ——副标题).
-        repeat = count and fold(text) and any(fold(text) in fold(t) for t in texts[:count])
+        repeat = count and fold(text) and any(fold(t).startswith(fold(text)) or fold(t).endswith(fold(text)) for t in texts[:count])
         if not (_is_head_line(text, first=count == 0) or lead or repeat):
             break
         count += 1
@@ -249,7 +260,9 @@ class _Open:
     last_child: dict[str, int]  # style name -> number of its last child of that style
 
 
-def _build_speech(page_text: str, index: int, head: Head, lines: list[Line], meta: PageMeta) -> tuple[Speech, tuple[Block, ...]]:
+def _build_speech(
+    page_text: str, index: int, head: Head, lines: list[Line], meta: PageMeta, leads: tuple[str, ...] = ()
+) -> tuple[Speech, tuple[Block, ...]]:
     offset = lines[0].start
     text = page_text[offset : lines[-1].end]
     paragraphs = [(line.start - offset, line.text) for line in lines]
@@ -297,13 +310,15 @@ def _build_speech(page_text: str, index: int, head: Head, lines: list[Line], met
     title = head.title
     signed_by, signed_on = _signature([p for _, p in paragraphs])
     is_speech, genre, reason = classify(title, text)
-    date, date_source = _choose_date(head.date, signed_on, meta.published, is_speech)
+    lead_date = date_in_lead((*leads, *_reporters_lead(paragraphs)), meta.published) if is_speech else None
+    date, date_source = _choose_date(head.date, signed_on, meta.published, is_speech, lead_date)
     speech = Speech(
         index=index,
         title=title,
         subtitle=head.subtitle,
         date=date,
-        speaker=head.speaker or signed_by or _byline(meta, is_speech),
+        # A report or notice names people in its headline; only a speech's headline names its speaker.
+        speaker=(head.speaker if is_speech or not head.speaker_in_headline else None) or signed_by or _byline(meta, is_speech),
         occasion=head.occasion,
         is_speech=is_speech,
         genre=genre,
@@ -322,16 +337,34 @@ def _build_speech(page_text: str, index: int, head: Head, lines: list[Line], met
     return speech, tuple(blocks)
 
 
-def _choose_date(head: str | None, signed: str | None, published: str | None, is_speech: bool) -> tuple[str | None, str | None]:
+def _reporters_lead(paragraphs: list[tuple[int, str]]) -> tuple[str, ...]:
+    """Opening paragraphs before the speaker addresses anyone, told in the third person."""
+    lead = []
+    for _, paragraph in paragraphs[:LEAD_PARAGRAPHS]:
+        if OPENING_ADDRESS.fullmatch(paragraph.strip()) or FIRST_PERSON.search(paragraph):
+            break
+        lead.append(paragraph)
+    return tuple(lead)
+
+
+FIRST_PERSON = re.compile(r"我")
+
+
+def _choose_date(
+    head: str | None, signed: str | None, published: str | None, is_speech: bool, lead: str | None = None
+) -> tuple[str | None, str | None]:
     """The document's own date; a report or letter with none is dated by its publication.
 
     A speech's page is often published days after the speech, so a speech without a
-    stated date keeps ``date`` empty and only ``published`` says when the page appeared.
+    stated date keeps ``date`` empty and only ``published`` says when the page appeared,
+    unless a reporter's lead dates it against the publication (今日…致辞).
     """
     if head:
         return head, "head"
     if signed:
         return signed, "signature"
+    if lead:
+        return lead, "lead"
     if published and not is_speech:
         return published, "published"
     return None, None
@@ -349,18 +382,19 @@ def _signature(paragraphs: list[str]) -> tuple[str | None, str | None]:
     The last such pair counts; what follows it (a news report restating a letter) does not matter.
     """
     for index in range(len(paragraphs) - 1, -1, -1):
-        signed = SIGNED_LINE.fullmatch(paragraphs[index].strip())
+        line = paragraphs[index].strip()
+        signed = SIGNED_LINE.fullmatch(line)
         if signed and not TITLE_WORDS.search(signed.group("name")):
             return signed.group("name"), iso_date(DATE_LINE.fullmatch(signed.group("date")))
         if index == 0:
             break
-        dated = DATE_LINE.fullmatch(paragraphs[index].strip())
-        signer = paragraphs[index - 1].strip()
-        match = ROLE_AND_NAME.fullmatch(signer) or SPEAKER_LINE.fullmatch(signer)
-        if dated and match and len(signer) <= 30 and not TITLE_WORDS.search(match.group("name")):
-            return match.group("name"), iso_date(dated)
+        dated = read_date(line)[0] if is_date_line(line) else None
+        signer = SIGN_OFF.sub("", paragraphs[index - 1].strip())
+        name = speaker_of(signer, only_name=True) if len(signer) <= 30 else None
+        if dated and name:
+            return name, dated
         if dated and index >= len(paragraphs) - SIGNATURE_WINDOW:
-            return None, iso_date(dated)
+            return None, dated
     return None, None
 
 

@@ -1,0 +1,60 @@
+"""A page's own site name, read from the page, and the watermarks made of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from cadrespeech.clean import clean_text
+from cadrespeech.edits import replay
+from cadrespeech.sitename import NAME_SIGNS, NameSign, infer_site_names
+
+# A template site's dump: its name stands only in the breadcrumb and the footer, and is
+# glued into the speech in four ways. Invented text.
+TEMPLATE_DUMP = (
+    "青萍文稿网 > 工作报告 > 正文\n"
+    "在全县财政工作会议上的讲话\n"
+    "同志们：\n"
+    "今年全县财政运行总体平稳，收支矛盾有所缓解。青萍文稿网www.qingping.example.com整理，仅供参考\n"
+    "下半年，我们要坚持过紧日子的思想，青萍文稿网从严控制一般性支出，确保基本民生支出。\n"
+    "要加强资金监管，确保每一分钱都用在刀刃上。本文地址：http://www.qingping.example.com/a/1.html\n"
+    "青萍文稿网（www.qingping.example.com）版权所有\n"
+)
+
+
+@pytest.mark.parametrize("sign", NAME_SIGNS, ids=lambda s: s.name)
+def test_name_sign_table(sign: NameSign) -> None:
+    assert sign.examples and sign.keeps
+    for text, name in sign.examples:
+        found = sign.pattern.search(text)
+        assert found and next(g for g in found.groups() if g) == name, text
+    for text in sign.keeps:
+        found = sign.pattern.search(text)
+        assert not found or not any(found.groups()), text
+
+
+def test_the_name_comes_from_the_page_itself() -> None:
+    assert infer_site_names(TEMPLATE_DUMP)[0] == "青萍文稿网"
+    assert infer_site_names("同志们：\n今天开会。") == ()
+
+
+def test_the_sites_watermarks_leave_the_speech_and_the_ledger_holds_them() -> None:
+    cleaned = clean_text(TEMPLATE_DUMP)
+    assert "青萍" not in cleaned.text
+    assert "本文地址" not in cleaned.text
+    assert "下半年，我们要坚持过紧日子的思想，从严控制一般性支出，确保基本民生支出。" in cleaned.text
+    assert "今年全县财政运行总体平稳，收支矛盾有所缓解。" in cleaned.text
+    assert {e.rule for e in cleaned.edits} >= {"site_watermark"}
+    assert replay(TEMPLATE_DUMP, cleaned.edits) == cleaned.text
+
+
+def test_a_news_sites_own_dateline_and_a_mention_stay() -> None:
+    page = "某某新闻网北京2月13日消息 县里召开会议。\n据某某新闻网报道，会议研究了工作。\nCopyright © 某某新闻网"
+    cleaned = clean_text(page)
+    assert "某某新闻网北京2月13日消息" in cleaned.text
+    assert "据某某新闻网报道" in cleaned.text
+
+
+def test_an_organisations_name_is_never_cut_from_its_sentences() -> None:
+    # A school's name in its footer is not a website's: the speech may say it anywhere.
+    page = "同志们：\n绍川市第一中学是一所百年名校，我们要办好绍川市第一中学。\n绍川市第一中学 版权所有"
+    assert "我们要办好绍川市第一中学。" in clean_text(page).text
