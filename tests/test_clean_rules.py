@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cadrespeech.clean import apply_rules
@@ -33,3 +35,13 @@ def test_rule_keeps_its_counter_example(rule: CleanRule, text: str) -> None:
     cleaned = apply_rules(text, (rule,))
     assert cleaned.text == text
     assert cleaned.edits == ()
+
+
+def test_the_card_lists_every_rule_in_the_order_it_runs() -> None:
+    from cadrespeech.clean import RULE_NAMES as ALL_RULES
+
+    from .conftest import CARD
+
+    table = re.findall(r"^\| ([a-z_]+) \| ", CARD.read_text(encoding="utf-8"), re.M)
+    listed = [name for name in table if name in ALL_RULES]
+    assert listed == list(ALL_RULES)

@@ -22,7 +22,7 @@ INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u
 # What a page's text is written in; it decides which tables run before the text rules.
 MARKUPS = ("html", "markdown", "text")
 # Every name ``CleanConfig.skip`` accepts: the markdown rows, the text rows and the note rows.
-RULE_NAMES: tuple[str, ...] = (SITE_WATERMARK, *MARKDOWN_RULE_NAMES, *TEXT_RULE_NAMES, *NOTE_RULE_NAMES)
+RULE_NAMES: tuple[str, ...] = (*MARKDOWN_RULE_NAMES, *TEXT_RULE_NAMES, *NOTE_RULE_NAMES, SITE_WATERMARK)
 
 
 @dataclass(frozen=True, slots=True)

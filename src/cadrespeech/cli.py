@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -90,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("pages", type=Path, help="folder of raw pages")
     evaluate.add_argument("annotations", type=Path, help="annotations JSON (the devset's format)")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON instead of text")
+    evaluate.add_argument("--match", metavar="REGEX", help="score only pages whose file name matches (a check part, say)")
+    evaluate.add_argument("--exclude", metavar="REGEX", help="leave out pages whose file name matches")
     evaluate.set_defaults(run=_run_evaluate)
 
     report = commands.add_parser(
@@ -207,11 +210,15 @@ def _run_cite(args: argparse.Namespace) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, load_annotations
+    from .evaluate import evaluate, load_annotations, select_pages
 
     if not args.pages.is_dir():
         raise CadrespeechError(f"{args.pages}: not a folder of pages")
-    report = evaluate(args.pages, load_annotations(args.annotations))
+    try:
+        annotations = select_pages(load_annotations(args.annotations), args.match, args.exclude)
+    except re.error as error:
+        raise CadrespeechError(f"--match/--exclude: not a regular expression: {error}") from error
+    report = evaluate(args.pages, annotations)
     figures = report.figures()
     if args.json:
         print(json.dumps({"pages": report.pages, "figures": figures, "misses": report.misses}, ensure_ascii=False, indent=1))

@@ -148,5 +148,18 @@ def _multiset_overlap(left: Iterable[str], right: Iterable[str]) -> int:
     return hits
 
 
+def select_pages(annotations: dict[str, dict[str, Any]], match: str | None = None, exclude: str | None = None) -> dict[str, dict[str, Any]]:
+    """The annotated pages whose file names match ``match`` and not ``exclude``: a part of a set split by source family.
+
+    >>> sorted(select_pages({"240_news_a.md": {}, "214_school_b.html": {}}, match=r"_news_"))
+    ['240_news_a.md']
+    """
+    return {
+        name: want
+        for name, want in annotations.items()
+        if (match is None or re.search(match, name)) and (exclude is None or not re.search(exclude, name))
+    }
+
+
 def load_annotations(path: Path) -> dict[str, dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8"))

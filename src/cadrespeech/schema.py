@@ -27,6 +27,7 @@ DOCUMENTS = Features(
         "title_reason": STRING,
         "subtitle": STRING,
         "date": STRING,
+        "date_source": STRING,
         "date_text": STRING,
         "published": STRING,
         "speaker": STRING,

@@ -32,6 +32,7 @@ def speech_metadata(speech: Speech) -> dict[str, Any]:
         "title_reason": speech.title_reason,
         "subtitle": speech.subtitle,
         "date": speech.date,
+        "date_source": speech.date_source,
         "date_text": speech.date_text,
         "published": speech.published,
         "speaker": speech.speaker,
