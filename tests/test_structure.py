@@ -228,3 +228,23 @@ def test_a_concatenated_dump_splits_at_each_titled_speech() -> None:
     assert page.page_title is None
     titles = [speech.title for speech, _ in page.speeches]
     assert titles == ["在全县医保征缴工作会议上的讲话", "在全县招生工作会议上的讲话", "在重点项目开工仪式上的讲话"]
+
+
+def test_a_long_run_of_numbered_paragraphs_is_not_a_section_tree() -> None:
+    # A lawyer's address numbers its paragraphs 1. to 12.; they open no sections.
+    body = "\n".join(f"{n}. " + "法治是社会的基石，也是每一位执业者守护的底线，这一点我们任何时候都不能忘记。" * 3 for n in range(1, 13))
+    speech = only_speech(f"在法律年度开启典礼上的演辞\n各位嘉宾：\n{body}")
+    assert speech.sections == ()
+    # Four numbered headings are sections as before.
+    short = "\n".join(f"{n}. 第{n}件事\n要抓紧落实。" for n in range(1, 5))
+    assert [s.marker for s in only_speech(f"在全县大会上的讲话\n同志们：\n{short}").sections] == ["1.", "2.", "3.", "4."]
+
+
+def test_a_title_named_only_in_the_removed_lead_is_the_title() -> None:
+    from cadrespeech.structure import structure_page
+
+    text = "某某快讯　副委员长说明草案\n各位代表：\n我受委托，作说明。"
+    layout = structure_page(text, leads=("关于《某某条例（草案）》的说明全文如下：",))
+    speech = layout.speeches[0][0]
+    assert speech.title == "关于《某某条例（草案）》的说明"
+    assert "title_in_lead" in speech.title_reason

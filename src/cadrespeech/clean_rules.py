@@ -106,12 +106,15 @@ BODY_BEFORE = "今年全县上下克服困难，各项工作都取得了新的�
 BODY_AFTER = "\n下面，我就做好明年的工作，再讲几点具体意见，请大家抓好落实。"
 # A publication time that may open an article-info line.
 _TIMESTAMP = r"(?:\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*)?"
-_LICENCE_MARKS = r"公有领域|Public domain|public domain|本作品(?:来自|是|在|由)|本模板|维基文库|维基百科|知识共享|CC BY|GNU自由文档"
+_LICENCE_MARKS = (
+    r"公有领域|公有領域|Public domain|public domain|本作品(?:来自|是|在|由|属于|屬於)|本模板|维基文库|维基百科|知识共享|CC BY|GNU自由文档"
+    r"|不受(?:该|該|著作权|著作權)法保护|不受(?:该|該|著作权|著作權)法保護"
+)
 # A licence template and what follows it are dropped only this close to the page's end.
 LICENCE_TAIL_CHARS = 600
 _RELATED = (
     r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|延伸閱讀|相關閱讀|相關文章|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文|"
-    r"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道)"
+    r"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道|热门[\u4e00-\u9fff]{0,4}推荐|熱門[\u4e00-\u9fff]{0,4}推薦)"
 )
 
 # A site's name: a short run of word characters standing after punctuation or a line start.
@@ -205,6 +208,25 @@ def _glued_head(text: str) -> Iterator[Change]:
         start = match.end("title")
         after = f"\n{match.group('date')}\n" + (f"{name}\n" if name else "")
         yield Change("glued_head", start, match.end(), after)
+
+
+# A space between two Chinese characters (or their punctuation), and how many make a
+# flattened page: a real paragraph may hold one or two (a name spaced out).
+_CJK_SPACE = re.compile(
+    rf"(?<=[{HAN}。！？：；，、”’）》】」])(?<!记者)(?<!摄影)[ \u00a0](?![{HAN}]{{2,4}}\s?[/／]?[摄攝])(?=[{HAN}“‘（《【「])"
+)
+FLATTENED_MIN_SPACES = 5
+
+
+def _flattened_breaks(text: str) -> Iterator[Change]:
+    start = 0
+    for line in text.split("\n"):
+        if len(line) > LONG_LINE:
+            spaces = list(_CJK_SPACE.finditer(line))
+            if len(spaces) >= FLATTENED_MIN_SPACES:
+                for match in spaces:
+                    yield Change("flattened_page_break", start + match.start(), start + match.end(), "\n")
+        start += len(line) + 1
 
 
 _FULLWIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
@@ -348,6 +370,19 @@ RULES: tuple[CleanRule, ...] = (
             ),
         ),
         keeps=("会议结束。下面讲三点。", "县长\u3000\u3000王建国"),
+    ),
+    CleanRule(
+        "flattened_page_break",
+        "A page flattened onto one long line keeps its blocks apart by single spaces between Chinese characters, "
+        "which Chinese prose never holds: each becomes a line break.",
+        _flattened_breaks,
+        examples=(
+            (
+                "某某范文网 首页 讲话稿 当前位置：首页 > 正文 在全县大会上的讲话 " + "同志们：今天开会。" * 50 + " 一、要抓落实。",
+                "某某范文网\n首页\n讲话稿\n当前位置：首页 > 正文\n在全县大会上的讲话\n" + "同志们：今天开会。" * 50 + "\n一、要抓落实。",
+            ),
+        ),
+        keeps=("GDP 增长 3.5%，" + "要抓落实。" * 100, "走 向 远 方"),
     ),
     CleanRule(
         "heading_break",
@@ -594,8 +629,17 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "edit_note",
         "Notes that the text was abridged or edited: （文章有删改）.",
-        _replace("edit_note", r"[（(](?:文章|本文|原文)?有(?:删改|删节|改动)[）)]|[（(](?:本文)?(?:内容)?有删节[）)]"),
-        examples=(("要落实。（文章有删改）", "要落实。"),),
+        _replace(
+            "edit_note",
+            r"[（(](?:文章|本文|原文)?有(?:删改|删节|改动)[）)]|[（(](?:本文)?(?:内容)?有删节[）)]"
+            r"|[（(](?:本文|本稿|此文)?根据[^（）()\n]{1,24}整理[^（）()\n]{0,12}[）)]"
+            r"|[（(](?:本报|本网|本台)?(?:记者|記者)[^（）()\n]{1,30}(?:整理|采写|採寫)[）)]",
+        ),
+        examples=(
+            ("要落实。（文章有删改）", "要落实。"),
+            ("（本文根据现场同声传译整理，略有删节）", ""),
+            ("（本报记者　汪某　席某　整理）", ""),
+        ),
         keeps=("文章有删改的地方要说明。",),
     ),
     CleanRule(
@@ -625,10 +669,19 @@ RULES: tuple[CleanRule, ...] = (
         "A reporter's lead that introduces the text: …讲话全文如下：, 以下为发言全文：, 說明全文如下：.",
         _drop_lines(
             "full_text_lead",
-            rf".{{0,120}}(?:全文如下|以下[为為是][^。\n]{{0,30}}(?:全文|原文|{_SPEECH_NOUNS})|(?:{_SPEECH_NOUNS})(?:全文|原文)(?:如下)?)[：:。]?[）)]?",
+            rf".{{0,120}}(?:全文[^。，\n]{{0,4}}如下|以下[为為是][^。\n]{{0,30}}(?:全文|原文|(?:{_SPEECH_NOUNS})稿?)"
+            rf"|(?:{_SPEECH_NOUNS})[稿辭辞詞词]?的?(?:全文|原文)(?:如下)?)[：:。]?[）)]?",
             max_chars=160,
         ),
-        examples=(("市长今天向市民发表讲话，全文如下：", ""), ("以下為記者會發言全文。", ""), ("（以下为县长在会上的讲话）", "")),
+        examples=(
+            ("市长今天向市民发表讲话，全文如下：", ""),
+            ("以下為記者會發言全文。", ""),
+            ("（以下为县长在会上的讲话）", ""),
+            ("现将讲话全文播发如下。", ""),
+            ("市长今日向市民發表講話的全文：", ""),
+            ("以下為某某在會上的發言稿）", ""),
+            ("公會主席某某於2018年1月8日開啟典禮的演講辭全文：", ""),
+        ),
         keeps=("下面，我讲三点意见：", "现将有关事项通知如下："),
     ),
     CleanRule(
@@ -658,9 +711,11 @@ RULES: tuple[CleanRule, ...] = (
         "A publication's appeal to subscribe or support it, with its link line.",
         _drop_lines(
             "subscription_appeal",
-            r".{0,40}(?:订户|訂戶|订阅|訂閱|赞助|贊助|支持我们|支持我們|打赏|打賞).{0,40}|(?:网址|網址)\s*[：:]\s*\S+"
+            r".{0,40}(?:订户|訂戶|订阅|訂閱|赞助|贊助|打赏|打賞|月费|月費|成为会员|成為會員|成为[\u4e00-\u9fff]{1,6}会员|成為[\u4e00-\u9fff]{1,6}會員).{0,40}"
+            r"|(?:网址|網址)\s*[：:]\s*\S+"
             r"|(?:支持|訂閱|订阅)[^：:\n]{1,12}[：:]\s*[\w.-]+\.[a-z]{2,}/\S*",
             max_chars=100,
+            spare_sentences=False,  # an appeal is never speech, wherever it stands
         ),
         examples=(("请加入成为本刊的月费订户，长期支持我们的工作。", ""), ("網址：news.example.com/subscribe", "")),
         keeps=("支持群众创业的政策要落实到位，这件事要抓紧。" + "正文。" * 12,),
@@ -675,7 +730,8 @@ RULES: tuple[CleanRule, ...] = (
             r"|.{0,20}(?:二维码|扫一扫|扫码|关注我们|点击上方|点击蓝字|阅读原文|在看|点赞|转发).{0,20}"
             r"|.{0,30}(?:点击关注|公众号|请点击|请大家收藏|更新速度最快|记住本站|本站地址).{0,60}"
             r"|(?:进入|进入专题|點擊進入)[^。！？\n]{0,12}(?:专题|專題|频道|頻道)"
-            r"|[^|｜。！？\n]{2,20}\s[|｜]\s[^|｜。！？\n]{2,30})",
+            r"|[^|｜。！？\n]{2,20}\s[|｜]\s[^|｜。！？\n]{2,30}"
+            r"|[^|｜。！？\n]{2,8}(?:\s*[|｜]\s*[^|｜。！？\n]{2,8}){2,})",
             max_chars=100,
         ),
         examples=(
@@ -686,6 +742,7 @@ RULES: tuple[CleanRule, ...] = (
             ("某某发布 | 传递某某好声音", ""),
             ("关注“某某融媒”微信公众号，获取更多本地资讯。", ""),
             ("进入两会专题", ""),
+            ("关于我们 | 联系方式 | 免责声明 | 网站地图", ""),
         ),
         keeps=(
             "欢迎各位代表来到我县指导工作，大家辛苦了。",

@@ -100,6 +100,26 @@ _DIALOGUE_TAG = re.compile(r"[”」][^。\n]{0,6}?(?:说|說|道|问|問|喊|�
 _CHAPTER = re.compile(r"第[一二三四五六七八九十百零〇\d]+[章回节節]")
 
 
+def _opens_with_address(_title: str, text: str) -> str | None:
+    """The text begins by turning to its listeners (各位市民：, 尊敬的…：): whatever a
+    news site's headline says about it, the page gives the speech itself (a letter's
+    salutation is caught first, by its formulae)."""
+    for line in [line.strip() for line in text.split("\n") if line.strip()][:OPENING_LINES]:
+        if _ADDRESS_LINE.fullmatch(line) or _ADDRESS_START.match(line):
+            return f"opens with the address {line[:20]}"
+    return None
+
+
+OPENING_LINES = 1
+# A short line that names listeners and ends with a colon; or the usual address with the first sentence after it.
+_ADDRESS_LINE = re.compile(
+    r"(?=[^\n]*(?:们|們|各位|尊敬|亲爱|親愛|来宾|來賓|代表|同志|朋友|市民|乡亲|鄉親|同胞))[^。？！\n]{2,60}[：:]"
+)
+_ADDRESS_START = re.compile(
+    r"(?:同志们|同志們|各位[\u4e00-\u9fff]{0,8}|尊敬的[^。！？\n]{1,60}?|亲爱的[^。！？\n]{1,30}?|親愛的[^。！？\n]{1,30}?)[：:]\S"
+)
+
+
 def _short_stub(_title: str, text: str) -> str | None:
     body = re.sub(r"\s", "", text)
     if len(body) < STUB_CHARS and re.search(r"可以指|可能指|可指|消歧义|多义词|是指[：:]", body):
@@ -118,7 +138,8 @@ def _several_speakers(_title: str, text: str) -> str | None:
 STUB_CHARS = 300
 ADDRESS_WORDS = {"同志们", "各位", "大家", "朋友们", "代表们"}
 SPEECH_TITLE = (
-    r"讲话|講話|讲话稿|致辞|致辭|贺词|发言|演讲|演讲稿|讲话提纲|主持词|工作报告|政府工作报告|报告|讲话纪要|动员讲话|总结讲话|党课|讲稿"
+    r"讲话|講話|讲话稿|致辞|致辭|致詞|贺词|賀詞|发言|發言|发言稿|發言稿|演讲|演講|演讲稿|演講稿|演说|演說|演辞|演辭|讲话提纲|主持词|"
+    r"工作报告|政府工作报告|报告|報告|讲话纪要|动员讲话|总结讲话|党课|黨課|讲稿|講稿"
 )
 NOT_SPEECH_TITLE = (
     r"决议|決議|决定|決定|通知|通告|公告|公报|公報|意见|办法|条例|规定|规则|细则|方案|回信|贺信|贺电|唁电|慰问电|慰问信|复信|的信|"
@@ -139,30 +160,6 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         _short_stub,
         examples=(("論聯合政府", "論聯合政府可以指：\n一篇文章\n一次會議"),),
         keeps=(("", "同志们：\n今天开会，主要是指出问题。"),),
-    ),
-    GenreRule(
-        "digest_title",
-        "摘要",
-        False,
-        _title_has(DIGEST_TITLE, "a digest's headline"),
-        examples=(("县委全会报告极简版来了", ""), ("县长讲话摘登", "")),
-        keeps=(("在全县大会上的讲话", ""),),
-    ),
-    GenreRule(
-        "news_headline",
-        "新闻",
-        False,
-        _title_has(NEWS_HEADLINE, "a news headline about a speech"),
-        examples=(("县长致辞\u3000强调安全发展", ""), ("王某：要培育长期稳定的市场", ""), ("县委书记在大会上发表讲话", "")),
-        keeps=(("在全县大会上的讲话", ""), ("政府工作报告", ""), ("走向远方——在毕业典礼上的讲话", "")),
-    ),
-    GenreRule(
-        "speech_title",
-        "讲话",
-        True,
-        _title_ends(SPEECH_TITLE),
-        examples=(("在全县工作会议上的讲话", ""), ("政府工作报告", "")),
-        keeps=(("关于政府工作报告的决议", ""),),
     ),
     GenreRule(
         "document_title",
@@ -204,6 +201,38 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         keeps=(("", "同志们：\n今天我们收到了群众的意见。"),),
     ),
     GenreRule(
+        "opens_with_address",
+        "讲话",
+        True,
+        _opens_with_address,
+        examples=(("某某宣布撤回草案\u3000强调要对话", "各位市民：\n今天，我想和大家谈谈。"), ("", "尊敬的各位来宾：今天是个好日子。")),
+        keeps=(("", "本报讯 昨天，全县召开会议。\n各位代表：\n会议要求。"), ("", "张三：我先说。\n李四：我补充。")),
+    ),
+    GenreRule(
+        "digest_title",
+        "摘要",
+        False,
+        _title_has(DIGEST_TITLE, "a digest's headline"),
+        examples=(("县委全会报告极简版来了", ""), ("县长讲话摘登", "")),
+        keeps=(("在全县大会上的讲话", ""),),
+    ),
+    GenreRule(
+        "news_headline",
+        "新闻",
+        False,
+        _title_has(NEWS_HEADLINE, "a news headline about a speech"),
+        examples=(("县长致辞\u3000强调安全发展", ""), ("王某：要培育长期稳定的市场", ""), ("县委书记在大会上发表讲话", "")),
+        keeps=(("在全县大会上的讲话", ""), ("政府工作报告", ""), ("走向远方——在毕业典礼上的讲话", "")),
+    ),
+    GenreRule(
+        "speech_title",
+        "讲话",
+        True,
+        _title_ends(SPEECH_TITLE),
+        examples=(("在全县工作会议上的讲话", ""), ("政府工作报告", "")),
+        keeps=(("关于政府工作报告的决议", ""),),
+    ),
+    GenreRule(
         "news_report",
         "新闻",
         False,
@@ -243,7 +272,11 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         "spoken_address",
         "讲话",
         True,
-        _text_has(r"同志们|各位代表|各位委员|各位来宾|女士们、先生们|谢谢大家|我讲[几两三四五]点|讲几点意见|我代表", "spoken address"),
+        _text_has(
+            r"同志们|同志們|各位代表|各位委员|各位委員|各位来宾|各位來賓|女士们、先生们|女士們、先生們|谢谢大家|謝謝大家|多謝各位|"
+            r"我讲[几两三四五]点|讲几点意见|我代表",
+            "spoken address",
+        ),
         examples=(("", "同志们：\n今天开会。"),),
         keeps=(("", "据了解，该县今年投入资金三千万元。"),),
     ),

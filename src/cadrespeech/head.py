@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .head_rules import (
+    HAN_WIDE,
     LEAD_LINE,
     OFFICES,
     ORIGINAL_TITLE,
@@ -131,6 +132,10 @@ SPEECH_END = re.compile(rf"(?:{SPEECH_WORDS})[）)」》]?$")
 FORMAL = re.compile(rf"[在於于].{{2,80}}?上的(?:{SPEECH_WORDS})$")
 # A short note a release puts after its title: …致辭（只有中文）.
 TRAILING_NOTE = re.compile(rf"((?:{SPEECH_WORDS}))\s*[（(][^（）()\d]{{1,8}}[）)]$")
+# A lead that is a title followed by 全文如下.
+TITLE_IN_LEAD = re.compile(rf"(?P<title>[^，。：:\n]{{4,120}}?(?:{SPEECH_WORDS}))的?(?:全文|原文)(?:如下)?[：:。]?")
+# A title wrapped whole in book-title marks: 〈共同的未来〉.
+WRAPPED = re.compile(r"[〈《「『](?P<inner>[^〈《「『〉》」』]{2,80})[〉》」』]")
 SPACED_OUT = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$|[^{HAN}]))")
 
 
@@ -140,8 +145,11 @@ def clean_title(text: str) -> str:
     >>> clean_title("走 向 远 方 —在毕业典礼上的讲话")
     '走向远方——在毕业典礼上的讲话'
     """
-    text = re.sub(r"\s*[—－]{1,2}\s*(?=[在於于])", "——", text.strip())
+    text = re.sub(r"\s*(?:[—－]{1,2}|──)\s*(?=[在於于])", "——", text.strip()).replace("──", "——")
     text = TRAILING_NOTE.sub(r"\1", text)
+    wrapped = WRAPPED.fullmatch(text)
+    if wrapped:
+        text = wrapped.group("inner")
     if len(SPACED_OUT.findall(text)) >= 2:
         text = SPACED_OUT.sub("", text)
     text = re.sub(r"[ \u3000]{2,}", " ", text)
@@ -209,6 +217,10 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
                 pieces.append((quoted.group("title"), (index,), ("quoted_in_lead",)))
             continue
         plain[index] = text
+        main, dash, rest = re.sub("──", "——", text).partition("——")
+        if dash and main and _byline_subtitle(rest):
+            # 主标题——某某在…的演说全文: the part after the dash is a byline, not the title.
+            pieces.append((main, (index,), ("byline_after_dash",)))
         pieces.append((text, (index,), ()))
         # Only a piece that is no title by itself is continued (not 讲话稿 + 在…上的讲话).
         if index - 1 in plain and _continues(plain[index - 1], text) and not _rule_score(plain[index - 1])[1] and not FORMAL.match(text):
@@ -238,6 +250,8 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
             score += JOINED_PIECES
         if "original_title" in given:
             score += ORIGINAL
+        if "byline_after_dash" in given:
+            score += JOINED_PIECES
         folded = fold(title)
         if len(folded) >= MIN_AGREEMENT_CHARS and any(folded in m or (m in folded and len(m) >= MIN_AGREEMENT_CHARS) for m in meta_titles):
             score += META_AGREES
@@ -255,6 +269,12 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
 SENDER_END = re.compile(
     r"(?:委|委员会|委員會|政府|办公室|辦公室|局|厅|廳|部|院|公司|集团|集團|大学|大學|学校|學校|协会|協會|联合会|聯合會)$"
 )
+def _byline_subtitle(text: str) -> bool:
+    """A subtitle that names its speaker or says what the text is (某某在…上的讲话, …对华政策演说全文中译)."""
+    described = re.search(rf"(?:{SPEECH_WORDS})(?:全文|原文|中譯|中译|摘要|節錄|节录)", text)
+    return any(is_person_name(text[:size]) for size in (2, 3, 4)) or bool(speaker_of(text)) or bool(described)
+
+
 # Each half of a title set over two lines is a phrase of its own, not a column label.
 MIN_HALF_CHARS = 6
 
@@ -284,7 +304,13 @@ def expand_glued(lines: list[str]) -> list[str]:
     return expanded
 
 
-def decide_head(lines: list[str], meta: PageMeta | None = None, given_title: str | None = None, collection: bool = False) -> Head:
+def decide_head(
+    lines: list[str],
+    meta: PageMeta | None = None,
+    given_title: str | None = None,
+    collection: bool = False,
+    leads: tuple[str, ...] = (),
+) -> Head:
     """Title, subtitle, date and speaker from a speech's head lines.
 
     >>> head = decide_head(["领导讲话精选", "提振精神", "——在全县大会上的讲话", "王某某", "（2021年3月1日）"])
@@ -294,6 +320,12 @@ def decide_head(lines: list[str], meta: PageMeta | None = None, given_title: str
     meta = meta or PageMeta()
     lines = expand_glued(lines)
     candidates = _candidates(lines, meta, collection)
+    for lead in leads:
+        # 關於《…》的說明全文如下： names the text it introduces.
+        named = TITLE_IN_LEAD.fullmatch(lead.strip())
+        if named:
+            score, fired = _rule_score(clean_title(named.group("title")))
+            candidates.append(Candidate(clean_title(named.group("title")), (), score + JOINED_PIECES, ("title_in_lead", *fired)))
     if given_title:
         candidates.append(Candidate(clean_title(given_title), (), 5.0, ("speech_marker",)))
     ranked = sorted(candidates, key=lambda c: -c.score)
@@ -338,14 +370,14 @@ def decide_head(lines: list[str], meta: PageMeta | None = None, given_title: str
         subtitle=subtitle,
         date=date,
         date_text=None if date else date_text,
-        speaker=speaker or _speaker_in_headline(lines),
+        speaker=speaker or _speaker_in_headline([*leads, *lines]),
         speaker_in_headline=speaker is None,
         title_line=best.lines[0] if best and best.lines else None,
         occasion=occasion,
     )
 
 
-OFFICE_THEN_NAME = re.compile(rf"(?:{OFFICES})(?P<name>[{HAN}]{{2,4}})")
+OFFICE_THEN_NAME = re.compile(rf"(?:{OFFICES})(?P<name>[{HAN_WIDE}]{{2,4}})")
 # The byline a site prints (作者：王某), which the article_info rule removes from the text.
 _BYLINE = re.compile(r"(?:作者|作\s*者|撰文|文)\s*[：:]\s*(?P<name>[^\s：:，,|｜/（）()]{2,12})")
 
@@ -420,15 +452,19 @@ def _speaker_in_headline(lines: list[str]) -> str | None:
             return re.sub(r"[ \u3000]", "", headline.group("name"))
     for line in lines:
         for found in OFFICE_THEN_NAME.finditer(line):
-            name = _longest_name(found.group("name"))
+            name = _name_at(line, found.start("name"))
             if name:
                 return name
     return None
 
 
-def _longest_name(run: str) -> str | None:
-    """The longest start of ``run`` that reads as a name (蕭維鈞寄 -> 蕭維鈞)."""
-    for size in (4, 3, 2):
-        if is_person_name(run[:size]):
-            return run[:size]
-    return None
+# What follows a name in running text: 王某在…, 王某今日…, 王某表示.
+NAME_BOUNDARY = re.compile(r"[在於于今昨向對对说說表指強强出發发主宣稱称，,。：:、（(\s]|同志|先生|女士")
+
+
+def _name_at(text: str, start: int) -> str | None:
+    """The name that starts at ``start``: the one a boundary word follows, else the longest (蕭維鈞寄語 -> 蕭維鈞)."""
+    names = [size for size in (2, 3, 4) if is_person_name(text[start : start + size])]
+    bounded = [size for size in names if NAME_BOUNDARY.match(text, start + size)]
+    size = max(bounded or names, default=0)
+    return text[start : start + size] if size else None

@@ -29,7 +29,8 @@ PERSON = rf"(?:{FOREIGN_NAME}|{CHINESE_NAME})"
 OFFICES = (
     "党委书记|党组书记|副书记|书记|書記|副县长|县长|縣長|副市长|市长|市長|副省长|省长|省長|区长|镇长|乡长|副主任|主任|"
     "副部长|部长|部長|厅长|局长|處長|处长|副总理|总理|總理|副主席|主席|委员长|委員長|院长|院長|检察长|校长|校長|董事长|董事長|"
-    "总经理|總經理|总裁|總裁|秘书长|組長|组长|司令员|政委|行政长官|行政長官|特首|国务卿|國務卿|会长|會長|理事长|社长|所长|队长"
+    "总经理|總經理|总裁|總裁|秘书长|組長|组长|司令员|政委|行政长官|行政長官|特首|国务卿|國務卿|会长|會長|理事长|社长|所长|队长|"
+    "大使|總領事|总领事|领事|領事|署長|署长|司长|司長|处长|局長|市長|縣長"
 )
 OFFICE = rf"[{HAN}、]{{0,24}}?(?:{OFFICES})"
 
@@ -51,7 +52,8 @@ SURNAMES = frozenset(
     "权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘亓修邰赫杭况那宿鲜印"
     "逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉斯元束檀衣信展阴昝智幸奉植衡富尧闭由习胡温俞栗蔡丁"
     "陳楊黃趙吳劉張鄭謝韓馮鄧蕭葉蘇呂盧鐘譚陸範賈韋鄒閆龍賀顧龔錢嚴湯溫莊聶魯嶽歐關藍寧紀畢單駱鮑華饒車項麥婁竇費衛閔鄔邊師"
-    "欒鞏蔣羅許潘孫馬鄺彭曾梁林何郭高周吳"
+    "欒鞏蔣羅許潘孫馬鄺彭曾梁林何郭高周吳區歐餘範閻龐顏聶嶽畢塗駱蘭藍饒穆繆簡連蘆麥黨宮榮叢敖鞏遲談荊樂儲勞諶藺樓盤滿聞厲"
+    "闞權強帥蓋練豐國晉雲來闕"
 )
 COMPOUND_SURNAMES = frozenset(
     "欧阳 歐陽 司马 司馬 上官 诸葛 諸葛 东方 東方 皇甫 尉迟 尉遲 公孙 公孫 慕容 令狐 夏侯 长孙 長孫 宇文 司徒 西门 端木 独孤 "
@@ -70,7 +72,7 @@ def is_person_name(name: str) -> bool:
         return False
     if re.search(r"[·•・‧]", bare):
         return True
-    if bare[:2] in COMPOUND_SURNAMES:
+    if bare[:2] in COMPOUND_SURNAMES or (len(bare) == 4 and bare[0] in SURNAMES and bare[1] in SURNAMES):
         return 3 <= len(bare) <= 4
     return bare[0] in SURNAMES and 2 <= len(bare) <= 3
 
@@ -176,6 +178,8 @@ TITLE_RULES: tuple[TitleRule, ...] = (
 # Lines that refer to the speech from outside it: a site's lead or recommendation.
 LEAD_LINE = re.compile(
     r"(?:现摘录|現摘錄|摘录|推荐给|推薦給|全文如下|以下为|以下為|下面是|特此转发|供学习参考|供參考)"
+    # a reporter's sentence on the event: …会议在某地召开。
+    r"|^(?!.*我)[^。\n]{4,60}(?:召开|举行|召開|舉行|开幕|開幕|闭幕|閉幕)。$"
 )
 
 # A reposting site's note of the title the text first had: 原标题：在…上的讲话.
@@ -235,6 +239,12 @@ SPEAKER_RULES: tuple[SpeakerRule, ...] = (
         re.compile(rf".{{2,30}}[\s\u3000](?P<name>{PERSON})[：:]\s*\S.{{3,}}"),
         examples=(("海滨长廊开幕　司徒某某：海滨属于每一位市民", "司徒某某"),),
         keeps=("时间：上午九点　地点：县政府",),
+    ),
+    SpeakerRule(
+        "bracketed_byline",
+        re.compile(rf"[【\[〔]?\s*(?:撰文|作者|文|讲者|講者|主讲|主講)\s*[：:]\s*(?P<name>{PERSON})\s*(?:[（(][^）)]{{0,40}}[）)])?\s*[】\]〕]?"),
+        examples=(("【撰文：鲍某 （前某某秘书）】", "鲍某"), ("作者：王琛", "王琛")),
+        keeps=("作者：本站",),
     ),
     SpeakerRule(
         "date_then_name",

@@ -40,6 +40,10 @@ MAX_HEAD_LINES = 8
 LEAD_PARAGRAPHS = 2
 # What a letter's signer writes after the name: 敬上, 谨启.
 SIGN_OFF = re.compile(r"[\s\u3000]*(?:敬上|謹上|谨上|敬啟|敬启|謹啟|谨启|敬呈)$")
+# An opening address with the first sentence on its line: 同志们：今天，我们召开…
+ADDRESS_THEN_TEXT = re.compile(
+    r"(?:同志们|同志們|各位代表|各位委员|各位领导|女士们、先生们|尊敬的[^。！？\n]{1,60}?|亲爱的[^。！？\n]{1,30}?)[：:]\S"
+)
 # A form's field label on its own line (文　　号：, 名　　称：) belongs to the head.
 FIELD_LABEL = re.compile(r"[\u4e00-\u9fff\u3000 ]{1,8}[：:]")
 # How far down an opening address may stand and still mark where the speech begins.
@@ -91,7 +95,7 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[str, ..
     page_title = decide_head([line.text for line in page_head_lines], meta, collection=True).title if page_head_lines else None
     for marker_rest, group in groups:
         head_lines, body_lines = _take_head(group)
-        head = decide_head([line.text for line in head_lines], meta, given_title=marker_rest or None)
+        head = decide_head([line.text for line in head_lines], meta, given_title=marker_rest or None, leads=() if speeches else leads)
         if len(groups) > 1 and not speeches and page_title is None and head.title_line:
             # A collection's own title stands above its first speech's title.
             # A headline naming a person (县委书记某某：…) is the first article's, not the collection's.
@@ -202,8 +206,8 @@ def _is_metadata(text: str) -> bool:
 
 def _is_head_line(text: str, first: bool = False) -> bool:
     glued = GLUED_TITLE.fullmatch(text) and len(text) <= 120
-    # A page's first line may be a headline ending with an exclamation mark (筑梦青春！).
-    exclaimed = first and text.endswith(("！", "!")) and len(text) <= 60 and not re.search(r"[。；]", text)
+    # A page's first line may be a headline ending with an exclamation mark or a quote (筑梦青春！, …用得好”).
+    exclaimed = first and text.endswith(("！", "!", "”", "」")) and len(text) <= 60 and not re.search(r"[。；]", text)
     sentence_inside = "。" in text[:-1]  # a title never holds a full stop
     body = (looks_like_body(text) and not exclaimed) or sentence_inside or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)
     label = FIELD_LABEL.fullmatch(text) and not OPENING_ADDRESS.fullmatch(text)
@@ -219,7 +223,7 @@ def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     """
     texts = [line.text.strip() for line in lines]
     for index, text in enumerate(texts[:MAX_LEAD_LINES]):
-        if OPENING_ADDRESS.fullmatch(text):
+        if OPENING_ADDRESS.fullmatch(text) or ADDRESS_THEN_TEXT.match(text):
             if index and all(_is_head_line(t) or LEAD_LINE.search(t) for t in texts[:index]):
                 return lines[:index], lines[index:]
             break
@@ -266,7 +270,7 @@ def _build_speech(
     offset = lines[0].start
     text = page_text[offset : lines[-1].end]
     paragraphs = [(line.start - offset, line.text) for line in lines]
-    headings = _find_headings([p for _, p in paragraphs])
+    headings = _headings([p for _, p in paragraphs])
     closing_at = _closing_index([p for _, p in paragraphs], last_heading=max(headings, default=-1))
     if closing_at is not None:
         headings = {i: h for i, h in headings.items() if i < closing_at}
@@ -398,7 +402,30 @@ def _signature(paragraphs: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _find_headings(paragraphs: list[str]) -> dict[int, _Heading]:
+def _headings(paragraphs: list[str]) -> dict[int, _Heading]:
+    """Headings, once numbered paragraphs are told apart: a top-level run of ten or more
+    1. 2. 3. … that open long paragraphs numbers paragraphs (a lawyer's or a report's
+    style), it does not open sections."""
+    found = _find_headings(paragraphs)
+    numbered = frozenset(
+        style
+        for style in {h.style.name for h in found.values() if h.level == 1 and h.style.name in NUMBERED_PARAGRAPH_STYLES}
+        if _numbers_paragraphs([i for i, h in found.items() if h.level == 1 and h.style.name == style], paragraphs)
+    )
+    return _find_headings(paragraphs, numbered) if numbered else found
+
+
+NUMBERED_PARAGRAPH_STYLES = frozenset({"arabic_dot", "arabic_paren"})
+NUMBERED_PARAGRAPHS_MIN = 10
+LONG_PARAGRAPH = 100
+
+
+def _numbers_paragraphs(indices: list[int], paragraphs: list[str]) -> bool:
+    long = sum(1 for i in indices if len(paragraphs[i]) > LONG_PARAGRAPH)
+    return len(indices) >= NUMBERED_PARAGRAPHS_MIN and long * 2 >= len(indices)
+
+
+def _find_headings(paragraphs: list[str], skip: frozenset[str] = frozenset()) -> dict[int, _Heading]:
     """Paragraph index -> heading, for paragraphs that open a section.
 
     A marker counts only when it continues its numbering (一 after nothing, 二 after 一)
@@ -410,6 +437,8 @@ def _find_headings(paragraphs: list[str]) -> dict[int, _Heading]:
     top_level: dict[str, int] = {}
     for index, paragraph in enumerate(paragraphs):
         for style in HEADING_STYLES:
+            if style.name in skip:
+                continue
             match = style.pattern.match(paragraph)
             number = chinese_number(match.group("number")) if match else None
             if number is None:
