@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,11 @@ def fixture_annotations() -> dict:
 
 CARD = ROOT / "DATASET_CARD.md"
 CITATION = ROOT / "CITATION.cff"
+
+
+def fixture_pages_as_raw(folder: Path) -> Path:
+    """A raw folder holding the fixture pages and nothing else (not their README or annotations)."""
+    return Path(shutil.copytree(FIXTURE_PAGES, folder, ignore=shutil.ignore_patterns("README.md", "annotations.json")))
 
 
 def make_raw_folder(folder: Path) -> Path:

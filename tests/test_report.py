@@ -17,7 +17,7 @@ from cadrespeech.cli import main
 from cadrespeech.release import build_release
 from cadrespeech.report import FIGURES, GENRE_LABELS, section_depths, write_report
 
-from .conftest import CARD, CITATION, FIXTURE_PAGES
+from .conftest import CARD, CITATION, fixture_pages_as_raw
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHROMIUM_FLAGS = (
@@ -36,7 +36,7 @@ CHROMIUM_FLAGS = (
 def release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
     root = tmp_path_factory.mktemp("report")
     # Every file of a raw folder is read as a page, so the fixtures' notes stay out.
-    raw = shutil.copytree(FIXTURE_PAGES, root / "raw", ignore=shutil.ignore_patterns("README.md", "annotations.json"))
+    raw = fixture_pages_as_raw(root / "raw")
     return build_release("0.1.0", raw, root / "releases", CARD, CITATION, progress=False).path
 
 

@@ -297,7 +297,7 @@ FALLBACK = (False, "文章", "no sign of a speech: no speech title, address or s
 def classify(title: str | None, text: str) -> tuple[bool, str, str]:
     """(is_speech, genre, reason) for a document.
 
-    >>> classify("在全县工作会议上的讲话", "同志们：")
+    >>> classify("在全县工作会议上的讲话", "今天开会。")
     (True, '讲话', 'speech_title: title ends with 讲话')
     >>> classify(None, "本报讯（记者 王某）昨天，全县召开会议。")[:2]
     (False, '新闻')
