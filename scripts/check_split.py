@@ -3,7 +3,7 @@ and the check part nobody tuned to. The check part's figures are the ones to bel
 
     python scripts/check_split.py                # print both parts, fixtures and devset
     python scripts/check_split.py --misses       # and every miss of every part
-    python scripts/check_split.py --card         # also write the check part into DATASET_CARD.md
+    python scripts/check_split.py --card         # also write the figures into DATASET_CARD.md and README.md
 
 The split is ``tests/fixtures/split.json``: fixture pages in ``tests/fixtures/pages``
 (rules) and ``tests/fixtures/check`` (check); the devset beside the project, when it is
@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 DEVSET = ROOT.parent / "shared" / "devset"
 CARD = ROOT / "DATASET_CARD.md"
+README = ROOT / "README.md"
 SECTION = re.compile(r"<!-- check-part: .*?<!-- /check-part -->", re.S)
+README_TABLE = re.compile(r"<!-- check-split-table -->.*?<!-- /check-split-table -->", re.S)
 
 
 def parts(segmenter: Segmenter) -> dict[str, Report]:
@@ -36,6 +38,8 @@ def parts(segmenter: Segmenter) -> dict[str, Report]:
         "fixtures, rules part": evaluate(FIXTURES / "pages", load_annotations(FIXTURES / "pages" / "annotations.json"), segmenter),
         "fixtures, check part": evaluate(FIXTURES / "check", load_annotations(FIXTURES / "check" / "annotations.json"), segmenter),
     }
+    for folder, name in split.get("later_check_parts", {}).items():
+        reports[name] = evaluate(FIXTURES / folder, load_annotations(FIXTURES / folder / "annotations.json"), segmenter)
     if (DEVSET / "annotations.json").is_file():
         families = "^\\d+_(?:" + "|".join(map(re.escape, split["devset_check_families"])) + ")_"
         annotations = load_annotations(DEVSET / "annotations.json")
@@ -85,11 +89,13 @@ def main(argv: list[str] | None = None) -> int:
             for miss in report.misses:
                 print(f"  {miss}")
     if args.card:
-        card = CARD.read_text(encoding="utf-8")
-        if not SECTION.search(card):
-            print("DATASET_CARD.md has no <!-- check-part: --> section", file=sys.stderr)
+        card, readme = CARD.read_text(encoding="utf-8"), README.read_text(encoding="utf-8")
+        if not SECTION.search(card) or not README_TABLE.search(readme):
+            print("DATASET_CARD.md or README.md lacks its figures' markers", file=sys.stderr)
             return 1
         CARD.write_text(SECTION.sub(lambda _: card_section(reports), card), encoding="utf-8")
+        block = f"<!-- check-split-table -->\n{table(reports)}\n<!-- /check-split-table -->"
+        README.write_text(README_TABLE.sub(lambda _: block, readme), encoding="utf-8")
     return 0
 
 
