@@ -45,3 +45,32 @@ def test_the_card_lists_every_rule_in_the_order_it_runs() -> None:
     table = re.findall(r"^\| ([a-z_]+) \| ", CARD.read_text(encoding="utf-8"), re.M)
     listed = [name for name in table if name in ALL_RULES]
     assert listed == list(ALL_RULES)
+
+
+# Short speech sentences made of the words boilerplate uses: banners, footers, tools,
+# article info, related lists, page turns. Inside a speech they are speech.
+SHORT_SPEECH_SENTENCES = (
+    "我们要为身边的好干部点赞！",
+    "请各乡镇及时转发。",
+    "联系电话：要保持畅通。",
+    "打印、复印的材料要清点。",
+    "分享到基层去的经验要总结。",
+    "来源：群众的意见要认真听。",
+    "相关文章要认真学习。",
+    "上一篇讲的是作风，下一篇讲纪律。",
+    "欢迎大家提出意见！",
+    "第1页的数据要核实。",
+    "扫码登记要规范。",
+    "关注群众的急难愁盼！",
+    "完成任务。",
+    "主办单位：要负总责。",
+)
+
+
+@pytest.mark.parametrize("sentence", SHORT_SPEECH_SENTENCES)
+def test_no_line_rule_deletes_a_short_sentence_inside_the_body(sentence: str) -> None:
+    from cadrespeech.clean import clean_text
+    from cadrespeech.clean_rules import BODY_AFTER, BODY_BEFORE
+
+    cleaned = clean_text(BODY_BEFORE + sentence + BODY_AFTER).text
+    assert sentence in cleaned.split("\n")

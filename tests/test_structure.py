@@ -248,3 +248,13 @@ def test_a_title_named_only_in_the_removed_lead_is_the_title() -> None:
     speech = layout.speeches[0][0]
     assert speech.title == "关于《某某条例（草案）》的说明"
     assert "title_in_lead" in speech.title_reason
+
+
+def test_a_page_of_short_lines_or_one_line_is_still_a_document() -> None:
+    from cadrespeech.structure import structure_page
+
+    listing = structure_page("全县重点项目名单\n城东污水处理厂\n城西物流园\n南湖大桥")
+    assert [s.text for s, _ in listing.speeches] == ["城东污水处理厂\n城西物流园\n南湖大桥"]
+    (one,) = structure_page("某某县人民政府关于做好春耕备耕工作的通知").speeches
+    assert one[0].text == "某某县人民政府关于做好春耕备耕工作的通知" and not one[0].is_speech
+    assert structure_page("").speeches == ()
