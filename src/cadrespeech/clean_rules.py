@@ -89,7 +89,8 @@ _ARROW = r"(?:>>|>|＞|»|›|→)"
 _CRUMB = r"[^\s>＞»›→。，！？：:]{1,15}(?:[ \u3000]{1,2}[^\s>＞»›→。，！？：:]{1,15})?"
 _PAGE_TOOLS = (
     "打印本页|打印此页|关闭本页|返回列表|返回首页|打印本文|打印此文|打印|关闭窗口|关闭本页|关闭|收藏本文|收藏|加入收藏|分享到|分享|返回顶部|"
-    "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认"
+    "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认|列印|回上一頁|回上一页|回首頁|"
+    "Facebook|Line|Twitter|微博|微信|QQ"
 )
 # A bracketed button whose label starts with a tool verb: 【打印正文】, [关闭窗口].
 _TOOL_VERBS = "打印|关闭|收藏|分享|返回|字号|字体|纠错|复制|推荐|评论|发表评论"
@@ -98,7 +99,8 @@ _ARTICLE_INFO = (
     r"(?:本文标签|标签|关键词|关键字|Tags|TAG|责任编辑|責任編輯|编辑|责编|文章录入|录入|审核|校对|來源|来源|稿件来源|文章来源|信息来源|作者|"
     r"索引号|主题分类|发布机构|发文机关|发文字号|成文日期|公开方式|公开范围|生效日期|有效性|"
     r"发布时间|發佈時間|發佈日期|发布日期|發布日期|发表时间|更新时间|浏览次数|瀏覽次數|浏览|点击数|点击|阅读次数|阅读|字数|"
-    r"发布者|发布人|發佈者|时间|時間|日期|人气|人氣|热度|阅读量|访问量|点击量)"
+    r"发布者|发布人|發佈者|时间|時間|日期|人气|人氣|热度|阅读量|访问量|点击量|"
+    r"联络人|聯絡人|新闻联络人|新聞聯絡人|业务联络人|業務聯絡人|浏览人次|瀏覽人次|点阅|點閱|发布单位|發布單位|更新日期)"
 )
 PARAGRAPH_MIN = 20
 # Running text around a short sentence, for the line rules' counter-examples.
@@ -112,6 +114,9 @@ _LICENCE_MARKS = (
 )
 # A licence template and what follows it are dropped only this close to the page's end.
 LICENCE_TAIL_CHARS = 600
+# Readers' comments are dropped only this close to the page's end.
+COMMENTS_TAIL_CHARS = 3000
+_COMMENTS = "精选留言|網友留言|网友留言|网友评论|網友評論|读者留言|讀者留言|热门评论|最新评论|留言区|评论区|發表評論|发表评论"
 _RELATED = (
     r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|延伸閱讀|相關閱讀|相關文章|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文|"
     r"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道|热门[\u4e00-\u9fff]{0,4}推荐|熱門[\u4e00-\u9fff]{0,4}推薦)"
@@ -242,17 +247,22 @@ _CREDIT_LINE = (
 _CREDIT = re.compile(_CREDIT_LINE)
 # A caption is short and makes no sentence of its own.
 _CAPTION_CHARS = 60
+# A caption may end with a full stop (会场一角。) when it is this short.
+_SHORT_CAPTION = 25
 
 
 def _photo_captions(text: str) -> Iterator[Change]:
-    """Short lines with no sentence end right above or below a photo credit line."""
+    """Short lines with no sentence of their own right above a photo credit line (blank lines between count for nothing)."""
     lines = text.split("\n")
     credit = [bool(line) and len(line) <= 200 and _CREDIT.fullmatch(line) is not None for line in lines]
     start = 0
     for index, line in enumerate(lines):
         end = start + len(line)
-        beside = (index > 0 and credit[index - 1]) or (index + 1 < len(lines) and credit[index + 1])
-        if beside and not credit[index] and 0 < len(line) <= _CAPTION_CHARS and not re.search(f"[{SENTENCE_END}：:]", line):
+        below = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+        caption = 0 < len(line) <= _CAPTION_CHARS and not re.search(f"[{SENTENCE_END}：:]", line[:-1])
+        # A caption may be one short sentence (会场一角。); prose has clauses (…，…。).
+        short_sentence = (len(line) <= _SHORT_CAPTION and not re.search("[，,；]", line)) or not re.search(f"[{SENTENCE_END}]$", line)
+        if below is not None and credit[below] and not credit[index] and caption and short_sentence:
             yield Change("photo_caption", start, end, "")
         start = end + 1
 
@@ -445,7 +455,7 @@ RULES: tuple[CleanRule, ...] = (
         "Site navigation trails such as 首页 > 文章中心 > 正文 or 当前位置：… .",
         _drop_lines(
             "breadcrumb",
-            rf"(?:(?:当前|當前|您的|你的|您现在的|你现在的|所在)位置\s*[：:].*"
+            rf"(?:[\u4e00-\u9fff]{{0,6}}(?:位置|位置)\s*[：:].*"
             rf"|(?:网站首页|首页|首頁|主页|返回首页)\s*{_SEPARATOR}.*{_SEPARATOR}?.*"
             rf"|{_CRUMB}(?:\s*{_ARROW}\s*{_CRUMB}){{1,5}})",
             max_chars=120,
@@ -453,6 +463,7 @@ RULES: tuple[CleanRule, ...] = (
         examples=(
             ("首页 > 文章中心 > 正文\n讲话", "\n讲话"),
             ("当前位置：首页 > 范文大全 > 领导讲话", ""),
+            ("您所在的位置：首页>通知公告", ""),
             ("您的位置：首页 >> 讲话稿", ""),
             ("网站首页 → 讲话致辞 → 教育", ""),
             ("某某人大网 > 决议决定", ""),
@@ -482,7 +493,7 @@ RULES: tuple[CleanRule, ...] = (
         "Print, close, font-size and share buttons rendered as text.",
         _drop_lines(
             "page_tools",
-            rf"(?=.*(?:打印|关闭|收藏|分享|返回|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
+            rf"(?=.*(?:打印|列印|关闭|收藏|分享|返回|回上|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
             max_chars=60,
         ),
         examples=(
@@ -491,6 +502,8 @@ RULES: tuple[CleanRule, ...] = (
             ("字号 大 中 小", ""),
             ("分享到：", ""),
             ("【打印正文】【关闭窗口】", ""),
+            ("列印FacebookLine", ""),
+            ("回上一頁", ""),
         ),
         keeps=("关闭小煤窑的工作要抓紧。", "大 中 小"),
     ),
@@ -539,6 +552,13 @@ RULES: tuple[CleanRule, ...] = (
         keeps=("来源于群众，服务于群众。", "作者要深入基层。"),
     ),
     CleanRule(
+        "field_label",
+        "A form's field label standing alone, its value on the next line (標題, 內容, 發布日期, 发布单位).",
+        _drop_lines("field_label", rf"[【\[]?(?:{_ARTICLE_INFO}|标题|標題|内容|內容|正文|文号|文號|名称|名稱)[】\]]?[：:]?", max_chars=12),
+        examples=(("標題", ""), ("發布日期", ""), ("内容：", "")),
+        keeps=("内容要充实。", "标题党要不得"),
+    ),
+    CleanRule(
         "related_list",
         "A 相关文章 / 猜你喜欢 block: its header line and the short link lines under it.",
         _replace(
@@ -578,7 +598,7 @@ RULES: tuple[CleanRule, ...] = (
     ),
     CleanRule(
         "photo_caption",
-        "A photo's caption: a short line with no sentence end that stands next to a photo credit line.",
+        "A photo's caption: a short line with no sentence of its own right above a photo credit line.",
         _photo_captions,
         examples=(
             (
@@ -633,12 +653,14 @@ RULES: tuple[CleanRule, ...] = (
             "edit_note",
             r"[（(](?:文章|本文|原文)?有(?:删改|删节|改动)[）)]|[（(](?:本文)?(?:内容)?有删节[）)]"
             r"|[（(](?:本文|本稿|此文)?根据[^（）()\n]{1,24}整理[^（）()\n]{0,12}[）)]"
-            r"|[（(](?:本报|本网|本台)?(?:记者|記者)[^（）()\n]{1,30}(?:整理|采写|採寫)[）)]",
+            r"|[（(](?:本报|本网|本台)?(?:记者|記者)[^（）()\n]{1,30}(?:整理|采写|採寫)[）)]"
+            r"|[（(][^（）()\n]{0,8}(?:照片|圖片|图片)[^（）()\n]{0,8}(?:附件|见|見)[^（）()\n]{0,6}[）)]",
         ),
         examples=(
             ("要落实。（文章有删改）", "要落实。"),
             ("（本文根据现场同声传译整理，略有删节）", ""),
             ("（本报记者　汪某　席某　整理）", ""),
+            ("（新聞照片請參閱附件）", ""),
         ),
         keeps=("文章有删改的地方要说明。",),
     ),
@@ -669,7 +691,7 @@ RULES: tuple[CleanRule, ...] = (
         "A reporter's lead that introduces the text: …讲话全文如下：, 以下为发言全文：, 說明全文如下：.",
         _drop_lines(
             "full_text_lead",
-            rf".{{0,120}}(?:全文[^。，\n]{{0,4}}如下|以下[为為是][^。\n]{{0,30}}(?:全文|原文|(?:{_SPEECH_NOUNS})稿?)"
+            rf".{{0,120}}(?:全文[^。，\n]{{0,4}}如下|以下[为為是][^。\n]{{0,30}}(?:全文|原文|(?:{_SPEECH_NOUNS})稿?)(?:[，,][^。\n]{{0,30}})?"
             rf"|(?:{_SPEECH_NOUNS})[稿辭辞詞词]?的?(?:全文|原文)(?:如下)?)[：:。]?[）)]?",
             max_chars=160,
         ),
@@ -678,6 +700,7 @@ RULES: tuple[CleanRule, ...] = (
             ("以下為記者會發言全文。", ""),
             ("（以下为县长在会上的讲话）", ""),
             ("现将讲话全文播发如下。", ""),
+            ("以下为演讲全文，小标题为原文所有，注释为编者所加。", ""),
             ("市长今日向市民發表講話的全文：", ""),
             ("以下為某某在會上的發言稿）", ""),
             ("公會主席某某於2018年1月8日開啟典禮的演講辭全文：", ""),
@@ -728,7 +751,7 @@ RULES: tuple[CleanRule, ...] = (
             r"(?:欢迎(?:访问|来到|光临)[^。\n]{1,30}[！!。]?"
             r"|.{0,20}(?:开通VIP|VIP会员|会员免费|免费下载|下载全文|立即下载|下载本文|下载Word|下载文档|Word版下载).{0,20}"
             r"|.{0,20}(?:二维码|扫一扫|扫码|关注我们|点击上方|点击蓝字|阅读原文|在看|点赞|转发).{0,20}"
-            r"|.{0,30}(?:点击关注|公众号|请点击|请大家收藏|更新速度最快|记住本站|本站地址).{0,60}"
+            r"|.{0,30}(?:点击关注|公众号|请点击|请大家收藏|更新速度最快|记住本站|本站地址|预览时标签不可点).{0,60}"
             r"|(?:进入|进入专题|點擊進入)[^。！？\n]{0,12}(?:专题|專題|频道|頻道)"
             r"|[^|｜。！？\n]{2,20}\s[|｜]\s[^|｜。！？\n]{2,30}"
             r"|[^|｜。！？\n]{2,8}(?:\s*[|｜]\s*[^|｜。！？\n]{2,8}){2,})",
@@ -751,6 +774,31 @@ RULES: tuple[CleanRule, ...] = (
             BODY_BEFORE + "我们要为身边的好干部点赞！" + BODY_AFTER,
             BODY_BEFORE + "请各乡镇及时转发。" + BODY_AFTER,
         ),
+    ),
+    CleanRule(
+        "comments_tail",
+        "Readers' comments that close a page, from their header (精选留言, 网友评论 …) to the end.",
+        _replace(
+            "comments_tail",
+            rf"^[【\[]?(?:{_COMMENTS})[】\]]?[：:]?[ \t]*$[\s\S]{{0,{COMMENTS_TAIL_CHARS}}}\Z",
+            flags=re.M,
+        ),
+        examples=(("谢谢大家！\n精选留言\n书记讲得实在！\n点赞", "谢谢大家！\n"),),
+        keeps=("要认真听取网友留言中的意见。\n谢谢。",),
+    ),
+    CleanRule(
+        "separator_line",
+        "A line of nothing but dashes, stars or symbols, with at most a word between them (------分隔线------).",
+        _drop_lines("separator_line", r"(?!.*…)(?=.*[^\w\s])[^\w]{2,40}|[-=_~*—－·]{4,}[^\n]{0,8}?[-=_~*—－·]{2,}", max_chars=60),
+        examples=((":::", ""), ("------分隔线----------------------------", ""), ("* * *", "")),
+        keeps=("……", "一、", "——某某"),
+    ),
+    CleanRule(
+        "pull_quote",
+        "A pull quote set apart by a news site: a sentence signed by its speaker (…。——某某).",
+        _drop_lines("pull_quote", rf"[“「]?[^\n]{{6,80}}[。！？”」][\s\u3000]*[—－]{{1,2}}\s*[{HAN}·]{{2,6}}", max_chars=100),
+        examples=(("老城更新不是推倒重来。——某某某", ""),),
+        keeps=("——某某某", "要推进老城更新——这是群众的期盼。"),
     ),
     CleanRule(
         "licence_tail",

@@ -132,6 +132,10 @@ SPEECH_END = re.compile(rf"(?:{SPEECH_WORDS})[）)」》]?$")
 FORMAL = re.compile(rf"[在於于].{{2,80}}?上的(?:{SPEECH_WORDS})$")
 # A short note a release puts after its title: …致辭（只有中文）.
 TRAILING_NOTE = re.compile(rf"((?:{SPEECH_WORDS}))\s*[（(][^（）()\d]{{1,8}}[）)]$")
+# A formal title scores at least this (formal_occasion); below it, the page's <title> may name the speech.
+FORMAL_SCORE = 4.0
+# What separates a <title>'s parts: 标题_栏目_站点, 标题 | 站点, 标题 - 站点.
+TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--)\s*")
 # A lead that is a title followed by 全文如下.
 TITLE_IN_LEAD = re.compile(rf"(?P<title>[^，。：:\n]{{4,120}}?(?:{SPEECH_WORDS}))的?(?:全文|原文)(?:如下)?[：:。]?")
 # A title wrapped whole in book-title marks: 〈共同的未来〉.
@@ -145,7 +149,7 @@ def clean_title(text: str) -> str:
     >>> clean_title("走 向 远 方 —在毕业典礼上的讲话")
     '走向远方——在毕业典礼上的讲话'
     """
-    text = re.sub(r"\s*(?:[—－]{1,2}|──)\s*(?=[在於于])", "——", text.strip()).replace("──", "——")
+    text = re.sub(r"\s*(?:[—－―]{1,2}|──)\s*(?=[在於于])", "——", text.strip()).replace("──", "——")
     text = TRAILING_NOTE.sub(r"\1", text)
     wrapped = WRAPPED.fullmatch(text)
     if wrapped:
@@ -204,7 +208,7 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
             if main and not speaker_of(body) and SPEECH_END.search(body):
                 pieces.append((f"{main}——{body}", (index - 1, index), ("main_and_subtitle",)))
                 upper = plain.get(index - 2)
-                if upper and not _rule_score(upper)[1] and not _rule_score(main)[1]:
+                if upper and _title_halves(upper, main):
                     pieces.append((f"{upper}  {main}——{body}", (index - 2, index - 1, index), ("main_and_subtitle", "main_over_two_lines")))
             continue
         original = ORIGINAL_TITLE.fullmatch(text)
@@ -280,8 +284,11 @@ MIN_HALF_CHARS = 6
 
 
 def _title_halves(upper: str, lower: str) -> bool:
-    """Two plain lines that together make one title: both long enough, neither a title by itself."""
-    return min(len(upper), len(lower)) >= MIN_HALF_CHARS and not _rule_score(upper)[1] and not _rule_score(lower)[1]
+    """Two plain lines that together make one title: both long enough, neither a title by itself,
+    neither repeating the other, and the upper no headline (某某：…)."""
+    repeats = fold(lower) in fold(upper) or fold(upper) in fold(lower)
+    plain = not _rule_score(upper)[1] and not _rule_score(lower)[1] and not re.search(r"[：:]", upper)
+    return min(len(upper), len(lower)) >= MIN_HALF_CHARS and plain and not repeats
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -320,6 +327,12 @@ def decide_head(
     meta = meta or PageMeta()
     lines = expand_glued(lines)
     candidates = _candidates(lines, meta, collection)
+    if meta.title and not any(c.score >= FORMAL_SCORE for c in candidates):
+        # A page whose head shows only a column name (领导讲话) names its speech in <title>.
+        own = clean_title(TITLE_SEPARATOR.split(meta.title)[0])
+        score, fired = _rule_score(own)
+        if fired and score > 0:
+            candidates.append(Candidate(own, (), score + META_AGREES, ("page_title_only", *fired)))
     for lead in leads:
         # 關於《…》的說明全文如下： names the text it introduces.
         named = TITLE_IN_LEAD.fullmatch(lead.strip())

@@ -77,7 +77,10 @@ def is_person_name(name: str) -> bool:
     return bare[0] in SURNAMES and 2 <= len(bare) <= 3
 
 
-SPEECH_WORDS = "讲话|講話|致辞|致辭|贺词|賀詞|发言|發言|演讲|演講|演说|演說|演辞|演辭|报告|報告|讲稿|主持词|讲话提纲|说明|說明|党课|黨課"
+SPEECH_WORDS = (
+    "讲话|講話|致辞|致辭|致詞|致词|贺词|賀詞|发言|發言|演讲|演講|"
+    "演说|演說|演辞|演辭|报告|報告|讲稿|主持词|讲话提纲|说明|說明|党课|黨課"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ TITLE_RULES: tuple[TitleRule, ...] = (
     TitleRule(
         "dash_subtitle",
         3.0,
-        re.compile(r".{2,}[—－-]{1,2}[在於于].{2,}"),
+        re.compile(r".{2,}(?:[—－―-]{1,2}|──)[在於于].{2,}"),
         examples=("弘扬四气 提振精神——在市政府全体会议上的讲话",),
         keeps=("——在市政府全体会议上的讲话", "2020-2021学年"),
     ),
@@ -180,13 +183,15 @@ LEAD_LINE = re.compile(
     r"(?:现摘录|現摘錄|摘录|推荐给|推薦給|全文如下|以下为|以下為|下面是|特此转发|供学习参考|供參考)"
     # a reporter's sentence on the event: …会议在某地召开。
     r"|^(?!.*我)[^。\n]{4,60}(?:召开|举行|召開|舉行|开幕|開幕|闭幕|閉幕)。$"
+    # …在开幕式上发表主旨演讲 / 出席并讲话: a report that someone spoke
+    rf"|^(?!.*我)(?=.*[，。,])(?!.*上的(?:{SPEECH_WORDS})$).{{0,200}}(?:发表|發表|作了|做了|出席并)[^。\n]{{0,8}}(?:{SPEECH_WORDS}|主旨演讲|主旨演講)"
 )
 
 # A reposting site's note of the title the text first had: 原标题：在…上的讲话.
 ORIGINAL_TITLE = re.compile(r"(?:原标题|原標題)\s*[：:]\s*(?P<title>\S.{1,90})")
 
 # A title's pieces: a ——subtitle line, and pieces of a title broken over lines.
-SUBTITLE_LINE = re.compile(r"[—－-]{1,2}\s*(?P<body>\S.*)")
+SUBTITLE_LINE = re.compile(r"(?:[—－―-]{1,2}|──)\s*(?P<body>\S.*)")
 TITLE_CONTINUES = re.compile(r"[及和与暨、的之对在，]$")
 TITLE_CONTINUATION = re.compile(r"(?:关于|在|暨|及|与|和|并|的).+|.{1,2}")
 # A speech title quoted inside a headline: 某某局长《在…上的讲话》.

@@ -50,7 +50,10 @@ _LINE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _HEADLESS_FAMILIES = frozenset({"backlink", "bracketed", "word"})
 # Families whose next number may follow on the same line (注：①见某书。②同上。).
 _INLINE_FAMILIES = frozenset({"bracketed", "word", "circled"})
-_HEADER_WORDS = ("注释", "註釋", "注解", "註解", "脚注", "腳註", "尾注", "注", "註", "参考文献", "參考文獻", "参考资料", "參考資料")
+_HEADER_WORDS = (
+    "注释", "註釋", "注解", "註解", "脚注", "腳註", "尾注", "注", "註",
+    "参考文献", "參考文獻", "参考资料", "參考資料", "名词解释", "名詞解釋",
+)
 # Print layouts space a header out: 注　　释.
 _HEADER = re.compile(
     r"[【\[]?(?:" + "|".join("[ \u3000]*".join(word) for word in _HEADER_WORDS) + r")(?!\d)[】\]]?[ \t\u3000]*[：:]?[ \t\u3000]*"

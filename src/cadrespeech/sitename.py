@@ -65,6 +65,12 @@ NAME_SIGNS: tuple[NameSign, ...] = (
         keeps=("当前位置：首页 > 讲话",),
     ),
     NameSign(
+        "masthead",
+        re.compile(rf"^\s*(?P<name>{_NAME}?{SITE_SUFFIX})(?:[ \u3000]+\S|\s*\n)"),
+        examples=(("某某机关党建网 2021年度民主生活会对照检查材料", "某某机关党建网"), ("某某机关党建网\n首页 > 正文", "某某机关党建网")),
+        keeps=("在全县大会上的讲话",),
+    ),
+    NameSign(
         "address_host",
         re.compile(r"(?:本文地址|本文链接|本文網址|原文地址|原文链接)\s*[：:]\s*(?P<name>(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,})"),
         examples=(("本文地址：http://www.wengao.example/a/1.html", "http://www.wengao.example"),),
@@ -109,7 +115,10 @@ def site_watermark_finder(names: tuple[str, ...]):
         site_like = [re.escape(n) for n in names if "." not in n and re.search(rf"{SITE_SUFFIX}$", n)]
         if site_like:
             # The bare name, but not where the page speaks as itself: 某某网北京3月5日消息, 据某某网报道.
-            pieces.append(rf"(?<!据)(?:{'|'.join(site_like)})(?![{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日|报道|報道|讯|訊|消息|记者|記者)")
+            pieces.append(
+                rf"(?<!据)(?:{'|'.join(site_like)})(?:\s*[（(]?{_HOST}[）)]?)?"
+                rf"(?![{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日|报道|報道|讯|訊|消息|记者|記者)"
+            )
     address = r"[（(]?(?:本文地址|本文链接|本文網址|原文地址|原文链接)\s*[：:]\s*" + f"(?:{URL.pattern})" + r"[）)]?"
     pieces.append(address)
     regex = re.compile("|".join(f"(?:{p})" for p in pieces))

@@ -224,7 +224,11 @@ def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     texts = [line.text.strip() for line in lines]
     for index, text in enumerate(texts[:MAX_LEAD_LINES]):
         if OPENING_ADDRESS.fullmatch(text) or ADDRESS_THEN_TEXT.match(text):
-            if index and all(_is_head_line(t) or LEAD_LINE.search(t) for t in texts[:index]):
+            above = texts[:index]
+            leads_and_heads = all(_is_head_line(t) or LEAD_LINE.search(t) for t in above)
+            # A title block right above the address, with a reporter's paragraphs over it.
+            titled = above and _is_head_line(above[-1]) and not any(_is_heading_start(t) for t in above)
+            if above and (leads_and_heads or titled):
                 return lines[:index], lines[index:]
             break
     count = 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .head_rules import OFFICE, SPEECH_WORDS
+
 _CN_NUMERAL = "[一二三四五六七八九十百零〇]+"
 
 
@@ -76,6 +78,8 @@ ELISION = re.compile(r"[（(](?:略|此处略|内容略|以下略|下略|文略|
 OPENING_ADDRESS = re.compile(
     r"(?:同志们|各位代表|各位委员|各位领导|同志们、朋友们|女士们、先生们|尊敬的[^。！？\n]{1,60})[：:！!，,]"
     r"|(?=[^\n]*(?:们|們|各位|尊敬|亲爱|親愛|来宾|來賓|代表|同志|朋友|老师|老師|同学|同學|先生|女士|领导|領導))[^。？！\n]{2,60}[：:]"
+    # a greeting that ends the address: 各位村里长、各位乡亲，大家早安！
+    r"|(?=[^\n]*(?:各位|们|們))[^。？！\n]{2,80}[，,]\s*(?:大家|各位)?(?:早安|早上好|上午好|中午好|下午好|晚上好|好)[！!]"
 )
 
 # A paragraph that starts the closing part once the numbered body is over.
@@ -87,11 +91,10 @@ DATE_LINE = re.compile(
     r"[（(]?\s*(?P<year>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
     r"\s*(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[）)]?"
 )
-SUBTITLE = re.compile(r"[—－-]{1,2}\s*(?P<body>.+)")
+SUBTITLE = re.compile(r"(?:[—－―-]{1,2}|──)\s*(?P<body>.+)")
 OCCASION = re.compile(
     r"(?:(?P<speaker>[\u4e00-\u9fff]{2,4})(?:同志)?)?在(?P<occasion>[^。！？]+?)上(?:的(?:讲话|致辞|报告|发言|总结讲话|主持词|讲话提纲))?\s*$"
 )
-SPEAKER_LINE = re.compile(r"(?:(?P<role>[\u4e00-\u9fff、]{2,30})\s+)?(?P<name>[\u4e00-\u9fff]{2,4})")
 # Words that make a short line a title, not a person's name.
 TITLE_WORDS = re.compile(r"讲话|会议|报告|致辞|发言|工作|大会|意见|决定|通知|讲稿|范文|精选|稿|篇")
 
@@ -127,27 +130,14 @@ _UNIT_VALUE = {"十": 10, "百": 100}
 # A line that starts the next speech of a page holding several: 篇一, 【篇二】, 第三篇.
 SPEECH_MARKER = re.compile(rf"[【\[]?(?:篇(?P<a>{_CN_NUMERAL})|第(?P<b>{_CN_NUMERAL})篇)[】\]]?[：:、\s]*(?P<rest>.*)")
 
-# Official roles, which end a speaker line: 县委书记, 国务院总理, 市长.
-ROLES = (
-    "书记|副书记|县长|副县长|市长|副市长|省长|副省长|区长|镇长|乡长|主任|副主任|部长|副部长|厅长|局长|处长|总理|副总理|"
-    "主席|副主席|委员长|院长|检察长|校长|董事长|总经理|秘书长|组长|司令员|政委|党委书记|党组书记"
-)
-_OFFICE = rf"[\u4e00-\u9fff、]{{0,24}}(?:{ROLES})"
 _NUMERIC_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-ROLE_LINE = re.compile(_OFFICE)
-ROLE_AND_NAME = re.compile(rf"(?P<role>{_OFFICE})[\s　]*(?P<name>[\u4e00-\u9fff]{{2,3}})")
 # A title glued to its date and speaker on one line: …的讲话（2020年2月3日）某某.
 GLUED_TITLE = re.compile(rf"(?P<title>.+?)[（(]\s*(?P<date>{_NUMERIC_DATE})\s*[）)]\s*(?P<name>[\u4e00-\u9fff]{{2,4}})?")
 # A bracketed or dashed line that carries a date: （2023年1月15日…会议通过）, ——2021年3月5日在…上.
-DATED_NOTE = re.compile(r"(?:[（(].*[）)]|[—－-]{1,2}.+)")
-# Labels a site gives its copy of a speech; a reader names the speech otherwise.
-SITE_LABEL = re.compile(r"(?:讲话稿|发言稿|范文|大全|精选|模板|[（(](?:精选|通用)?\d+篇[）)]|\d+篇)$")
-# A title line that goes on in the next line: it ends with a connective, or the next begins with 关于.
-TITLE_CONTINUES = re.compile(r"[及和与暨、的之对在，]$")
-TITLE_CONTINUATION = re.compile(r"(?:关于|在|暨|及|与|和|并|的).+|.{1,2}")
+DATED_NOTE = re.compile(r"(?:[（(].*[）)]|(?:[—－―-]{1,2}|──).+)")
 # A line that names a speech: 在…上的讲话, or ending with 讲话, 致辞, 报告….
-SPEECH_TITLE_LINE = re.compile(r".{2,60}(?:讲话|講話|致辞|致辭|发言|發言|演讲|演講|报告|報告|讲稿|主持词)[）)]?")
+SPEECH_TITLE_LINE = re.compile(rf".{{2,60}}(?:{SPEECH_WORDS})[）)]?")
 # The header of a table of contents: not a title.
 TABLE_OF_CONTENTS = re.compile(r"目[\s　]*[录錄]|目[\s　]*次")
 # A signature and its date on one line: 中华人民共和国主席某某　2020年5月17日.
-SIGNED_LINE = re.compile(rf"(?:{_OFFICE})?\s*(?P<name>[\u4e00-\u9fff]{{2,3}})[\s　]+(?P<date>{_NUMERIC_DATE})")
+SIGNED_LINE = re.compile(rf"(?:{OFFICE})?\s*(?P<name>[\u4e00-\u9fff]{{2,3}})[\s　]+(?P<date>{_NUMERIC_DATE})")
