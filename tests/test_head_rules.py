@@ -122,3 +122,30 @@ def test_any_head_gives_a_decision_made_of_its_own_lines(lines: list[str]) -> No
     assert head.title is None or set(head.title) <= set("".join(lines)) | {"—", " "}
     assert head.title is None or head.title == clean_title(head.title)
     assert head.date is None or datetime.date.fromisoformat(head.date)
+
+
+def test_a_head_showing_only_a_column_name_takes_the_title_from_the_page() -> None:
+    meta = PageMeta(title="在全区安全生产工作会议上的讲话_领导讲话_某某区人民政府网")
+    head = decide_head(["领导讲话"], meta)
+    assert head.title == "在全区安全生产工作会议上的讲话"
+    assert "page_title_only" in head.title_reason
+    # With a formal title on the page itself, <title> only agrees or not.
+    assert decide_head(["在全县大会上的讲话"], meta).title == "在全县大会上的讲话"
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # A headline that names the speaker before a quote is no half of the title under it.
+        (
+            ["【演讲全文】某某：让老城更新成为幸福", "让老城更新成为幸福", "——在城市更新论坛上的主旨演讲"],
+            "让老城更新成为幸福——在城市更新论坛上的主旨演讲",
+        ),
+        # Unicode's other dashes (―― and ──) open a subtitle too.
+        (["做一个有光的人――在2022级新生开学典礼上的讲话"], "做一个有光的人——在2022级新生开学典礼上的讲话"),
+        # 〈title〉──description: the part after the dash describes the text.
+        (["〈共同的未来〉──某某对外政策演说全文中译"], "共同的未来"),
+    ],
+)
+def test_title_forms_of_news_and_university_sites(lines: list[str], title: str) -> None:
+    assert decide_head(lines).title == title

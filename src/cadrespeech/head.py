@@ -39,6 +39,8 @@ from .textclass import HAN
 COLLECTION_NAMES = frozenset({"site_label"})
 # Speaker rules whose lines carry more than a name, and may be titles as well.
 HEADLINE_SPEAKERS = frozenset({"name_then_occasion", "office_name_headline", "name_before_quote"})
+# A line whose part after the dash describes the text (——某某对外政策演说全文) is not its title.
+DESCRIBED = -3.0
 # The title a reposting site says the text first had (原标题：…).
 ORIGINAL = 2.0
 # Weight of agreement with the page's own <title>, og:title or front-matter title: less
@@ -222,10 +224,11 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
             continue
         plain[index] = text
         main, dash, rest = re.sub("──", "——", text).partition("——")
-        if dash and main and _byline_subtitle(rest):
+        described = bool(dash and main and _byline_subtitle(rest))
+        if described:
             # 主标题——某某在…的演说全文: the part after the dash is a byline, not the title.
             pieces.append((main, (index,), ("byline_after_dash",)))
-        pieces.append((text, (index,), ()))
+        pieces.append((text, (index,), ("description_after_dash",) if described else ()))
         # Only a piece that is no title by itself is continued (not 讲话稿 + 在…上的讲话).
         if index - 1 in plain and _continues(plain[index - 1], text) and not _rule_score(plain[index - 1])[1] and not FORMAL.match(text):
             begun = joined.get(index - 1, (plain[index - 1], (index - 1,)))
@@ -256,6 +259,8 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
             score += ORIGINAL
         if "byline_after_dash" in given:
             score += JOINED_PIECES
+        if "description_after_dash" in given:
+            score += DESCRIBED
         folded = fold(title)
         if len(folded) >= MIN_AGREEMENT_CHARS and any(folded in m or (m in folded and len(m) >= MIN_AGREEMENT_CHARS) for m in meta_titles):
             score += META_AGREES
