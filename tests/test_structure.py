@@ -244,7 +244,7 @@ def test_a_title_named_only_in_the_removed_lead_is_the_title() -> None:
     from cadrespeech.structure import structure_page
 
     text = "某某快讯　副委员长说明草案\n各位代表：\n我受委托，作说明。"
-    layout = structure_page(text, leads=("关于《某某条例（草案）》的说明全文如下：",))
+    layout = structure_page(text, leads=((0, "关于《某某条例（草案）》的说明全文如下："),))
     speech = layout.speeches[0][0]
     assert speech.title == "关于《某某条例（草案）》的说明"
     assert "title_in_lead" in speech.title_reason

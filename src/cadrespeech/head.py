@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .edits import clean_offset
 from .head_rules import (
     HAN_WIDE,
     LEAD_LINE,
@@ -140,6 +141,8 @@ FORMAL_SCORE = 4.0
 TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--)\s*")
 # A lead that is a title followed by 全文如下.
 TITLE_IN_LEAD = re.compile(rf"(?P<title>[^，。：:\n]{{4,120}}?(?:{SPEECH_WORDS}))的?(?:全文|原文)(?:如下)?[：:。]?")
+# The day a lead gives, which a title taken from it leaves out: 今日（九月四日）.
+LEAD_DAY_WORDS = re.compile(r"(?:今日|今天|昨日|昨天|日前)\s*(?:[（(][^（）()]{1,12}[）)])?")
 # A title wrapped whole in book-title marks: 〈共同的未来〉.
 WRAPPED = re.compile(r"[〈《「『](?P<inner>[^〈《「『〉》」』]{2,80})[〉》」』]")
 SPACED_OUT = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$|[^{HAN}]))")
@@ -181,10 +184,10 @@ def is_date_line(text: str) -> bool:
     return bool(DATE_ONLY.fullmatch(_western_years(text.strip())))
 
 
-def _rule_score(title: str, collection: bool = False) -> tuple[float, list[str]]:
+def _rule_score(title: str, collection: bool = False, skip: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
     score, evidence = 0.0, []
     for rule in TITLE_RULES:
-        if collection and rule.name in COLLECTION_NAMES:
+        if (collection and rule.name in COLLECTION_NAMES) or rule.name in skip:
             continue
         if rule.pattern.search(title):
             score += rule.weight
@@ -342,8 +345,12 @@ def decide_head(
         # 關於《…》的說明全文如下： names the text it introduces.
         named = TITLE_IN_LEAD.fullmatch(lead.strip())
         if named:
-            score, fired = _rule_score(clean_title(named.group("title")))
-            candidates.append(Candidate(clean_title(named.group("title")), (), score + JOINED_PIECES, ("title_in_lead", *fired)))
+            # …今日（九月四日）向全港市民發表講話的全文： names the speech without its day.
+            title = clean_title(LEAD_DAY_WORDS.sub("", named.group("title")))
+            # The lead says outright that the text below is the speech it names (…發表講話的全文：),
+            # so reporting words in that name are no sign of a news headline.
+            score, fired = _rule_score(title, skip=frozenset({"news_headline"}))
+            candidates.append(Candidate(title, (), score + JOINED_PIECES, ("title_in_lead", *fired)))
     if given_title:
         candidates.append(Candidate(clean_title(given_title), (), 5.0, ("speech_marker",)))
     ranked = sorted(candidates, key=lambda c: -c.score)
@@ -446,9 +453,10 @@ def date_in_lead(leads: tuple[str, ...], published: str | None) -> str | None:
 LEAD_RULES = frozenset({"full_text_lead", "wire_dateline_lead", "editor_note"})
 
 
-def leads_in_removals(edits: tuple[Edit, ...]) -> tuple[str, ...]:
-    """A reporter's lead and notes that cleaning removed: they may say when the speech was given."""
-    return tuple(edit.before for edit in edits if edit.rule in LEAD_RULES)
+def leads_in_removals(edits: tuple[Edit, ...]) -> tuple[tuple[int, str], ...]:
+    """A reporter's lead and notes that cleaning removed, with where they stood in the clean
+    text: the ones above a speech may say what it is called, who gave it and when."""
+    return tuple((clean_offset(edits, edit.start), edit.before) for edit in edits if edit.rule in LEAD_RULES)
 
 
 def release_date_in_removals(edits: tuple[Edit, ...]) -> str | None:

@@ -185,6 +185,9 @@ LEAD_LINE = re.compile(
     r"|^(?!.*我)[^。\n]{4,60}(?:召开|举行|召開|舉行|开幕|開幕|闭幕|閉幕)。$"
     # …在开幕式上发表主旨演讲 / 出席并讲话: a report that someone spoke
     rf"|^(?!.*我)(?=.*[，。,])(?!.*上的(?:{SPEECH_WORDS})$).{{0,200}}(?:发表|發表|作了|做了|出席并)[^。\n]{{0,8}}(?:{SPEECH_WORDS}|主旨演讲|主旨演講)"
+    # 某某在…会议上说明草案，指…; 他提及，…: a reporter retelling what was said
+    rf"|^(?!.*我)[^。\n]{{2,40}}在[^。\n]{{2,30}}(?:上|中)(?:{SPEECH_WORDS})[^。\n]{{0,20}}[，,]"
+    r"|^(?:他|她|他們|他们)(?:提及|表示|指出|強調|强调|說|说|認為|认为|稱|称)[，,：:]"
 )
 
 # A reposting site's note of the title the text first had: 原标题：在…上的讲话.

@@ -76,12 +76,13 @@ class PageStructure:
     speeches: tuple[tuple[Speech, tuple[Block, ...]], ...]
 
 
-def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[str, ...] = ()) -> PageStructure:
+def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[tuple[int, str], ...] = ()) -> PageStructure:
     """Split clean page text into speeches with titles, metadata and section trees.
 
     ``meta`` is what the page says about itself (``pagemeta``): evidence for the head
     decision, and the publication date. ``leads`` are a reporter's lead lines that
-    cleaning removed (…今日在…上致辞，全文如下：); they may date the first speech.
+    cleaning removed (…今日在…上致辞，全文如下：) with their clean-text offsets; those
+    above the first speech's body may name, date and attribute it.
 
     >>> page = structure_page("讲话\\n同志们：\\n一、抓落实。要实干。\\n二、讲纪律。")
     >>> [s.marker for s in page.speeches[0][0].sections]
@@ -95,7 +96,9 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[str, ..
     page_title = decide_head([line.text for line in page_head_lines], meta, collection=True).title if page_head_lines else None
     for marker_rest, group in groups:
         head_lines, body_lines = _take_head(group)
-        head = decide_head([line.text for line in head_lines], meta, given_title=marker_rest or None, leads=() if speeches else leads)
+        body_start = body_lines[0].start if body_lines else len(text)
+        above = tuple(lead for offset, lead in leads if offset <= body_start) if not speeches else ()
+        head = decide_head([line.text for line in head_lines], meta, given_title=marker_rest or None, leads=above)
         if len(groups) > 1 and not speeches and page_title is None and head.title_line:
             # A collection's own title stands above its first speech's title.
             # A headline naming a person (县委书记某某：…) is the first article's, not the collection's.
@@ -110,7 +113,7 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[str, ..
             # a page of one line is that line; only an empty page has no document.
             body_lines = group[1:] or group
         # The lead before the first speech: what cleaning took, and the head lines above the title.
-        lead = (*leads, *(line.text for line in head_lines)) if not speeches else ()
+        lead = (*above, *(line.text for line in head_lines)) if not speeches else ()
         speeches.append(_build_speech(text, len(speeches), head, body_lines, meta, lead))
     return PageStructure(page_title=page_title, speeches=tuple(speeches))
 
