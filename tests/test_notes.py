@@ -352,3 +352,16 @@ def test_verify_checks_note_counts_and_calendar_dates(notes_release: Path, tmp_p
 def test_a_release_from_before_notes_has_no_notes_config_and_says_so() -> None:
     with pytest.raises(ReleaseError, match="has no notes config"):
         cadrespeech.load("notes", version="0.4.0", releases_folder=ROOT / "corpus" / "releases")
+
+
+def test_a_release_whose_pages_carry_no_notes_loads_an_empty_notes_config(tmp_path: Path, private_cache: Path) -> None:
+    # datasets cannot read a split with no rows; our loader gives the empty table instead.
+    from cadrespeech.release import build_release
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("在全县大会上的讲话\n同志们：\n今天开会，研究部署工作。", encoding="utf-8")
+    release = build_release("0.1.0", raw, tmp_path / "releases", CARD, CITATION, progress=False).path
+    notes = cadrespeech.load("notes", version=release)
+    assert notes.num_rows == 0 and "anchor" in notes.features
+    assert list(cadrespeech.load("notes", version=release, streaming=True)) == []

@@ -92,9 +92,18 @@ def load(
     if config not in CONFIGS:
         raise ReleaseError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
     file = checked_file(config, version, releases_folder)
+    if pq.ParquetFile(file).metadata.num_rows == 0:
+        # ``datasets`` cannot read a split with no rows (a release whose pages carry no
+        # notes, say); the config is then an empty table of the release's own columns.
+        empty = datasets.Dataset(pq.read_table(file))
+        return datasets.IterableDataset.from_generator(_no_rows, features=empty.features) if streaming else empty
     # The release's own features (in its Parquet schema) type the columns, so a release
     # written by an older cadrespeech loads as it was written.
     return datasets.load_dataset("parquet", data_files={"train": str(file)}, split=split, streaming=streaming)
+
+
+def _no_rows() -> Any:
+    yield from ()
 
 
 def shared_paragraphs(
