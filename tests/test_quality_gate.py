@@ -16,7 +16,12 @@ FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding=
 ANNOTATIONS = FIXTURE_PAGES / "annotations.json"
 # The check part: pages written by someone who had not seen the rules (tests/fixtures/split.json).
 CHECK_PAGES = FIXTURE_PAGES.parent / "check"
-PARTS = {"pages": FIXTURE_PAGES, "check": CHECK_PAGES, "check2": FIXTURE_PAGES.parent / "check2"}
+PARTS = {
+    "pages": FIXTURE_PAGES,
+    "check": CHECK_PAGES,
+    "check2": FIXTURE_PAGES.parent / "check2",
+    "check3": FIXTURE_PAGES.parent / "check3",
+}
 NOT_PAGES = {"README.md", "annotations.json"}
 
 
@@ -25,7 +30,7 @@ def report(segmenter):
     return evaluate(FIXTURE_PAGES, load_annotations(ANNOTATIONS), segmenter)
 
 
-@pytest.fixture(scope="module", params=["check", "check2"])
+@pytest.fixture(scope="module", params=["check", "check2", "check3"])
 def check_report(request, segmenter):
     folder = PARTS[request.param]
     return request.param, evaluate(folder, load_annotations(folder / "annotations.json"), segmenter)

@@ -147,6 +147,8 @@ NOT_SPEECH_TITLE = (
 )
 # A headline that reports on a speech or digests it rather than giving it.
 DIGEST_TITLE = r"摘登|摘編|摘编|极简版|極簡版|要点|要點|精要|速览|速覽|一图读懂|图解|圖解|金句"
+# A reader's reflections on a speech or a study: 学习心得, 读后感, 感悟.
+REFLECTION_TITLE = r"心得|学习体会|學習體會|的体会|的體會|体会$|體會$|体会文章|讀後感|读后感|观后感|觀後感|感悟|学习笔记|學習筆記"
 NEWS_HEADLINE = (
     r"(?:讲话|講話|致辞|致辭|演讲|演講|演说|演說|发言|發言)(?:全文)?[\s\u3000]+\S|^[\u4e00-\u9fff·]{2,8}[：:](?!.*(?:讲话|講話|致辞|致辭)$)"
     r"|(?:发表|發表)[^，。]{0,12}(?:讲话|講話|致辞|致辭|演讲|演講)$|[刊登載载][^，。]{0,20}(?:讲话|講話)(?:全文)?"
@@ -201,6 +203,14 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         keeps=(("", "同志们：\n今天我们收到了群众的意见。"),),
     ),
     GenreRule(
+        "reflection_title",
+        "心得体会",
+        False,
+        _title_has(REFLECTION_TITLE, "a reader's reflections"),
+        examples=(("学习县委全会讲话精神心得体会", ""), ("读后感：做群众的贴心人", "")),
+        keeps=(("在全县大会上的讲话", ""),),
+    ),
+    GenreRule(
         "opens_with_address",
         "讲话",
         True,
@@ -214,7 +224,7 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         False,
         _title_has(DIGEST_TITLE, "a digest's headline"),
         examples=(("县委全会报告极简版来了", ""), ("县长讲话摘登", "")),
-        keeps=(("在全县大会上的讲话", ""),),
+        keeps=(("在全县大会上的讲话", ""), ("在市政府全体会议上的讲话", "")),
     ),
     GenreRule(
         "news_headline",

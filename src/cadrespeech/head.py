@@ -30,6 +30,7 @@ from .head_rules import (
     TITLE_CONTINUATION,
     TITLE_CONTINUES,
     TITLE_RULES,
+    TITLED_AS,
     is_person_name,
 )
 from .records import Edit, PageMeta
@@ -42,6 +43,9 @@ COLLECTION_NAMES = frozenset({"site_label"})
 HEADLINE_SPEAKERS = frozenset({"name_then_occasion", "office_name_headline", "name_before_quote"})
 # A line whose part after the dash describes the text (——某某对外政策演说全文) is not its title.
 DESCRIBED = -3.0
+# A lead that says the speech was titled so (题为《…》的讲话) names it outright: it beats
+# a formal 在…上的讲话 line, which is then only a description of the occasion.
+TITLED = 7.0
 # The title a reposting site says the text first had (原标题：…).
 ORIGINAL = 2.0
 # Weight of agreement with the page's own <title>, og:title or front-matter title: less
@@ -180,6 +184,10 @@ def speaker_of(line: str, only_name: bool = False) -> str | None:
     return None
 
 
+# A cover block's date field: 日　期：二〇二三年二月十六日.
+DATE_FIELD = re.compile(r"(?:日\s*期|时\s*间|時\s*間)\s*[：:]\s*(?P<date>.{6,20})")
+
+
 def is_date_line(text: str) -> bool:
     return bool(DATE_ONLY.fullmatch(_western_years(text.strip())))
 
@@ -201,6 +209,9 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
     joined: dict[int, tuple[str, tuple[int, ...]]] = {}  # a title broken over lines, by its last line
     for index, line in enumerate(lines):
         text = line.strip()
+        titled = TITLED_AS.search(text)
+        if titled:  # a lead of any length may say what the speech is titled
+            pieces.append((titled.group("title"), (index,), ("titled_in_lead",)))
         if not text or len(text) > MAX_TITLE_CHARS or TABLE_OF_CONTENTS.fullmatch(text):
             continue
         if is_date_line(text) or speaker_of(text, only_name=True):
@@ -260,6 +271,8 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
             score += JOINED_PIECES
         if "original_title" in given:
             score += ORIGINAL
+        if "titled_in_lead" in given:
+            score += TITLED
         if "byline_after_dash" in given:
             score += JOINED_PIECES
         if "description_after_dash" in given:
@@ -339,9 +352,14 @@ def decide_head(
         # A page whose head shows only a column name (领导讲话) names its speech in <title>.
         own = clean_title(TITLE_SEPARATOR.split(meta.title)[0])
         score, fired = _rule_score(own)
-        if fired and score > 0:
+        if score >= FORMAL_SCORE:
             candidates.append(Candidate(own, (), score + META_AGREES, ("page_title_only", *fired)))
     for lead in leads:
+        titled = TITLED_AS.search(lead)
+        if titled:
+            title = clean_title(titled.group("title"))
+            score, fired = _rule_score(title)
+            candidates.append(Candidate(title, (), score + TITLED, ("titled_in_lead", *fired)))
         # 關於《…》的說明全文如下： names the text it introduces.
         named = TITLE_IN_LEAD.fullmatch(lead.strip())
         if named:
@@ -376,9 +394,14 @@ def decide_head(
                 subtitle = text.strip("（）()")  # （2023年1月15日…会议通过）
             continue
         dashed = SUBTITLE_LINE.fullmatch(text)
-        if dashed and subtitle is None:
-            subtitle = dashed.group("body").strip()
-            date = date or read_date(subtitle)[0]
+        if dashed:
+            subtitle = subtitle or dashed.group("body").strip()
+            date = date or read_date(dashed.group("body"))[0]
+            continue
+        labelled = DATE_FIELD.fullmatch(text)
+        if labelled:
+            found, words = read_date(labelled.group("date"))
+            date, date_text = date or found, date_text or words
     occasion = None
     for text in [t for t in (best.text if best else None, subtitle) if t]:
         found = OCCASION.search(text.strip())

@@ -38,7 +38,8 @@ OFFICE = rf"[{HAN}、]{{0,24}}?(?:{OFFICES})"
 NOT_A_NAME = re.compile(
     r"讲话|講話|会议|會議|报告|報告|致辞|致辭|发言|發言|工作|大会|意见|决定|通知|讲稿|范文|精选|稿|篇|同志们|目录|"
     r"附件|简介|事迹|学习|材料|全文|摘要|编辑|推荐|本站|本网|原创|来源|委员会|办公室|政府|人民|中学|大学|学校|公司|集团|"
-    r"记者|新闻|日报|党委|首页|正文|网站|中心|我们|大家|各位|欢迎|谢谢|开幕词|闭幕词|结论|引言|序言|前言|后记|总结|结束语"
+    r"记者|新闻|日报|党委|首页|正文|网站|中心|我们|大家|各位|欢迎|谢谢|开幕词|闭幕词|结论|引言|序言|前言|后记|总结|结束语|"
+    r"时间|時間|日期|地点|地點|来源|來源"
 )
 
 # Surnames, so that a short head line is read as a person only when it starts like a
@@ -79,7 +80,7 @@ def is_person_name(name: str) -> bool:
 
 SPEECH_WORDS = (
     "讲话|講話|致辞|致辭|致詞|致词|贺词|賀詞|发言|發言|演讲|演講|"
-    "演说|演說|演辞|演辭|报告|報告|讲稿|主持词|讲话提纲|说明|說明|党课|黨課"
+    "演说|演說|演辞|演辭|报告|報告|讲稿|主持词|讲话提纲|说明|說明|党课|黨課|开幕词|開幕詞|闭幕词|閉幕詞"
 )
 
 
@@ -132,6 +133,13 @@ TITLE_RULES: tuple[TitleRule, ...] = (
         re.compile(r"(?:讲话稿|发言稿|致辞稿|范文|大全|精选|模板|[（(](?:精选|通用)?\d+篇[）)]|\d+篇)$|讲话稿[_|｜]"),
         examples=("干部作风建设大会讲话稿", "领导讲话精选", "开学典礼致辞（精选5篇）"),
         keeps=("在全县作风建设大会上的讲话",),
+    ),
+    TitleRule(
+        "list_item",
+        -2.0,
+        re.compile(r"^[-*•·]\s"),
+        examples=("- 专业的范文写作参考网站", "* 相关阅读"),
+        keeps=("——在全县大会上的讲话", "走向远方"),
     ),
     TitleRule(
         "bracketed_label",
@@ -194,9 +202,14 @@ LEAD_LINE = re.compile(
 ORIGINAL_TITLE = re.compile(r"(?:原标题|原標題)\s*[：:]\s*(?P<title>\S.{1,90})")
 
 # A title's pieces: a ——subtitle line, and pieces of a title broken over lines.
-SUBTITLE_LINE = re.compile(r"(?:[—－―-]{1,2}|──)\s*(?P<body>\S.*)")
+# A ——subtitle; a single ASCII hyphen opens a list item or a tagline, not a subtitle.
+SUBTITLE_LINE = re.compile(r"(?:[—－―]{1,2}|--|──)\s*(?P<body>\S.*)")
 TITLE_CONTINUES = re.compile(r"[及和与暨、的之对在，]$")
 TITLE_CONTINUATION = re.compile(r"(?:关于|在|暨|及|与|和|并|的).+|.{1,2}")
+# A lead that names the speech: …作了题为《以一流营商环境激发新活力》的讲话.
+TITLED_AS = re.compile(
+    rf"(?:题为|題為|主题为|主題為)\s*[“《「](?P<title>[^”》」]{{4,80}})[”》」]\s*的?(?:{SPEECH_WORDS}|主旨演讲|主旨演講)"
+)
 # A speech title quoted inside a headline: 某某局长《在…上的讲话》.
 QUOTED_TITLE = re.compile(rf"《(?P<title>[^》]{{4,80}}(?:{SPEECH_WORDS}))》")
 # The occasion part of a headline that starts with its speaker: 某某校长在…上的讲话.
@@ -221,6 +234,20 @@ SPEAKER_RULES: tuple[SpeakerRule, ...] = (
         re.compile(rf"(?P<name>{PERSON})(?:同志)?"),
         examples=(("陈某某", "陈某某"), ("盛 阅 春", "盛 阅 春"), ("欧阳明远", "欧阳明远"), ("阿卜杜拉·买买提", "阿卜杜拉·买买提")),
         keeps=("工作报告", "同志们"),
+    ),
+    SpeakerRule(
+        "speaker_field",
+        re.compile(
+            rf"(?:主讲人|主講人|报告人|報告人|讲话人|講話人|发言人|發言人|述职人|述職人|致辞人|致辭人)\s*[：:]\s*"
+            rf"(?:(?P<office>{OFFICE})[\s\u3000]*)?(?P<name>{PERSON})"
+            r"(?:[\s\u3000]+(?:时间|時間|日期)\s*[：:]\s*\S+)?"
+        ),
+        examples=(
+            ("主讲人：庄某某　　时间：2023.6.28", "庄某某"),
+            ("述职人：许某某", "许某某"),
+            ("报告人：集团公司董事长　闵某某", "闵某某"),
+        ),
+        keeps=("主讲人：县委党校",),
     ),
     SpeakerRule(
         "office_and_name",

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from .clean_rules import looks_like_body
 from .genre import classify
-from .head import Head, date_in_lead, decide_head, fold, is_date_line, read_date, speaker_of
+from .head import SENDER_END, Head, date_in_lead, decide_head, fold, is_date_line, read_date, speaker_of
 from .head_rules import LEAD_LINE, ORIGINAL_TITLE, is_person_name
 from .records import Block, PageMeta, Section, Speech
 from .structure_rules import (
@@ -404,6 +404,8 @@ def _signature(paragraphs: list[str]) -> tuple[str | None, str | None]:
         name = speaker_of(signer, only_name=True) if len(signer) <= 30 else None
         if dated and name:
             return name, dated
+        if dated and len(signer) <= 30 and SENDER_END.search(signer):
+            return None, dated  # an office signs and dates a document (…人民政府 / 2023年3月6日)
         if dated and index >= len(paragraphs) - SIGNATURE_WINDOW:
             return None, dated
     return None, None

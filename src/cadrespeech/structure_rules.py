@@ -91,7 +91,7 @@ DATE_LINE = re.compile(
     r"[（(]?\s*(?P<year>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
     r"\s*(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[）)]?"
 )
-SUBTITLE = re.compile(r"(?:[—－―-]{1,2}|──)\s*(?P<body>.+)")
+SUBTITLE = re.compile(r"(?:[—－―]{1,2}|--|──)\s*(?P<body>.+)")
 OCCASION = re.compile(
     r"(?:(?P<speaker>[\u4e00-\u9fff]{2,4})(?:同志)?)?在(?P<occasion>[^。！？]+?)上(?:的(?:讲话|致辞|报告|发言|总结讲话|主持词|讲话提纲))?\s*$"
 )
@@ -134,7 +134,7 @@ _NUMERIC_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # A title glued to its date and speaker on one line: …的讲话（2020年2月3日）某某.
 GLUED_TITLE = re.compile(rf"(?P<title>.+?)[（(]\s*(?P<date>{_NUMERIC_DATE})\s*[）)]\s*(?P<name>[\u4e00-\u9fff]{{2,4}})?")
 # A bracketed or dashed line that carries a date: （2023年1月15日…会议通过）, ——2021年3月5日在…上.
-DATED_NOTE = re.compile(r"(?:[（(].*[）)]|(?:[—－―-]{1,2}|──).+)")
+DATED_NOTE = re.compile(r"(?:[（(].*[）)]|(?:[—－―]{1,2}|--|──).+)")
 # A line that names a speech: 在…上的讲话, or ending with 讲话, 致辞, 报告….
 SPEECH_TITLE_LINE = re.compile(rf".{{2,60}}(?:{SPEECH_WORDS})[）)]?")
 # The header of a table of contents: not a title.
