@@ -43,6 +43,7 @@ GENRE_LABELS: dict[str, str] = {
     "摘要": "digest",
     "小说": "fiction",
     "公报": "communique",
+    "心得体会": "reflections",
 }
 # Content words for the top-terms table: nouns, verbs, verbal nouns, set phrases.
 TERM_TAGS = ("n", "nz", "vn", "v", "l", "i")
