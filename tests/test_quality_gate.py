@@ -21,6 +21,7 @@ PARTS = {
     "check": CHECK_PAGES,
     "check2": FIXTURE_PAGES.parent / "check2",
     "check3": FIXTURE_PAGES.parent / "check3",
+    "check4": FIXTURE_PAGES.parent / "check4",
 }
 NOT_PAGES = {"README.md", "annotations.json"}
 
@@ -30,7 +31,7 @@ def report(segmenter):
     return evaluate(FIXTURE_PAGES, load_annotations(ANNOTATIONS), segmenter)
 
 
-@pytest.fixture(scope="module", params=["check", "check2", "check3"])
+@pytest.fixture(scope="module", params=["check", "check2", "check3", "check4"])
 def check_report(request, segmenter):
     folder = PARTS[request.param]
     return request.param, evaluate(folder, load_annotations(folder / "annotations.json"), segmenter)

@@ -34,6 +34,9 @@ def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int
         "size_categories": [_size_category(documents)],
         "task_categories": ["text-classification", "token-classification"],
         "tags": ["political-science", "chinese", "speeches", "government"],
+        # A config with no rows is left out: ``datasets`` cannot read a split with no rows,
+        # so listing it would break loading every config by name. ``cadrespeech.load``
+        # still gives it as an empty table.
         "configs": [
             {
                 "config_name": name,
@@ -41,6 +44,7 @@ def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int
                 **({"default": True} if name == DEFAULT_CONFIG else {}),
             }
             for name in CONFIGS
+            if splits[name][0] or name == DEFAULT_CONFIG
         ],
         # Features._to_yaml_list is how datasets itself writes card features; a test
         # reads them back and compares with our schema.
@@ -51,6 +55,7 @@ def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int
                 "splits": [{"name": "train", "num_bytes": splits[name][1], "num_examples": splits[name][0]}],
             }
             for name, features in CONFIGS.items()
+            if splits[name][0] or name == DEFAULT_CONFIG
         ],
     }
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .edits import Change
-from .textclass import HAN, SENTENCE_END, URL, is_chinese
+from .textclass import HAN, HAN_CHAR, SENTENCE_END, URL, is_chinese
 
 Finder = Callable[[str], Iterator[Change]]
 
@@ -101,7 +102,7 @@ _ARTICLE_INFO = (
     r"发布时间|發佈時間|發佈日期|发布日期|發布日期|发表时间|更新时间|浏览次数|瀏覽次數|浏览|点击数|点击|阅读次数|阅读|字数|"
     r"发布者|发布人|發佈者|时间|時間|日期|人气|人氣|热度|阅读量|访问量|点击量|"
     r"联络人|聯絡人|新闻联络人|新聞聯絡人|业务联络人|業務聯絡人|浏览人次|瀏覽人次|点阅|點閱|发布单位|發布單位|更新日期|"
-    r"上传者|上傳者|上传时间|上傳時間|页数|頁數|下载积分|下載積分|下载次数|下載次數)"
+    r"上传者|上傳者|上传时间|上傳時間|页数|頁數|下载积分|下載積分|下载次数|下載次數|监制|監製|出品|统筹|統籌|策划|策劃)"
 )
 PARAGRAPH_MIN = 20
 # Running text around a short sentence, for the line rules' counter-examples.
@@ -121,7 +122,7 @@ _COMMENTS = "精选留言|網友留言|网友留言|网友评论|網友評論|�
 _RELATED = (
     r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|延伸閱讀|相關閱讀|相關文章|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文|"
     r"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道|热门[\u4e00-\u9fff]{0,4}推荐|熱門[\u4e00-\u9fff]{0,4}推薦|"
-    r"(?:相关|相關|更多)(?:文档|文檔|范文|範文)(?:推荐|推薦)?)"
+    r"(?:相关|相關|更多)(?:文档|文檔|范文|範文)(?:推荐|推薦)?|往期推荐|往期推薦|往期回顾|往期回顧|往期精彩)"
 )
 
 # A site's name: a short run of word characters standing after punctuation or a line start.
@@ -280,6 +281,32 @@ def _is_release_tail(line: str, ending: bool) -> bool:
     if _TIME_OF_DAY.fullmatch(line):
         return True
     return ending and bool(_END_MARK.fullmatch(line) or _WEEKDAY_DATE.fullmatch(line))
+
+
+# A running header is short, makes no sentence, and stands at least this many times.
+RUNNING_HEADER_REPEATS = 3
+_RUNNING_HEADER_CHARS = 40
+
+
+def _running_headers(text: str) -> Iterator[Change]:
+    """Short lines repeated on every page, with other text between the copies (a title
+    shown three times in a row is a repeated title, kept once by its own rule)."""
+    lines = text.split("\n")
+    seen: dict[str, list[int]] = {}
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for order, index in enumerate(filled):
+        stripped = lines[index].strip()
+        if 4 <= len(stripped) <= _RUNNING_HEADER_CHARS and stripped[-1] not in _SENTENCE_CLOSE | {"：", ":"} and HAN_CHAR.search(stripped):
+            seen.setdefault(stripped, []).append(order)
+    headers = {
+        line for line, orders in seen.items() if len(orders) >= RUNNING_HEADER_REPEATS and all(b - a > 1 for a, b in pairwise(orders))
+    }
+    start = 0
+    for line in lines:
+        end = start + len(line)
+        if line.strip() in headers:
+            yield Change("running_header", start, end, "")
+        start = end + 1
 
 
 _END_MARK = re.compile(r"[（(]\s*(?:完|本章完|全文完|全书完|全書完)\s*[）)]|[-—－]*\s*完\s*[-—－]*")
@@ -668,6 +695,7 @@ RULES: tuple[CleanRule, ...] = (
             r"[（(](?:文章|本文|原文)?有(?:删改|删节|改动)[）)]|[（(](?:本文)?(?:内容)?有删节[）)]"
             r"|[（(](?:本文|本稿|此文)?根据[^（）()\n]{1,24}整理[^（）()\n]{0,12}[）)]"
             r"|[（(](?:本报|本网|本台)?(?:记者|記者)[^（）()\n]{1,30}(?:整理|采写|採寫)[）)]"
+            r"|[（(][\u4e00-\u9fff]{0,8}(?:记者|記者)\s*[\u4e00-\u9fff]{2,4}(?:[\s\u3000、]+[\u4e00-\u9fff]{2,4})*[）)](?=\s*(?:\n|$))"
             r"|[（(][^（）()\n]{0,8}(?:照片|圖片|图片)[^（）()\n]{0,8}(?:附件|见|見)[^（）()\n]{0,6}[）)]"
             r"|(?m:^[*_]?(?:本文|本稿)据[^。\n]{1,20}整理[^。\n]{0,20}[。.]?[*_]?$)",
         ),
@@ -677,6 +705,7 @@ RULES: tuple[CleanRule, ...] = (
             ("（本报记者　汪某　席某　整理）", ""),
             ("（新聞照片請參閱附件）", ""),
             ("本文据现场录音整理，未经讲话人审阅。", ""),
+            ("（某某日报记者 温某某 柏某）", ""),
         ),
         keeps=("文章有删改的地方要说明。",),
     ),
@@ -686,9 +715,13 @@ RULES: tuple[CleanRule, ...] = (
         _replace(
             "site_source",
             r"[（(]?本文(?:来源|来自|转自|出处)(?:于)?\s*[：:]?\s*[^。\n（）()]{1,80}?"
-            r"[，,。]?(?:转载请注明出处)?[。.]?[）)]?(?=\s*(?:\n|$))",
+            r"[，,。]?(?:转载请注明出处|略?有删节|有删改)?[。.]?[）)]?(?=\s*(?:\n|$))",
         ),
-        examples=(("本文来源：https://www.example.net", ""), ("（本文来源于某某范文网，转载请注明出处。）", "")),
+        examples=(
+            ("本文来源：https://www.example.net", ""),
+            ("（本文来源于某某范文网，转载请注明出处。）", ""),
+            ("本文来源：某某县人民政府网站，有删节。", ""),
+        ),
         keeps=("本文来源于基层调研，我们要重视。下面讲三点。",),
     ),
     CleanRule(
@@ -844,6 +877,22 @@ RULES: tuple[CleanRule, ...] = (
         ),
         examples=(("谢谢大家！\n【参考资料】\n某某书", "谢谢大家！\n"),),
         keeps=("要阅读参考资料。",),
+    ),
+    CleanRule(
+        "running_header",
+        "A printed document's running header: a short line with no sentence end repeated on every page, three times or more.",
+        _running_headers,
+        examples=(
+            (
+                "某某会议材料之一\n正文一。\n某某会议材料之一\n正文二。\n某某会议材料之一\n正文三。",
+                "\n正文一。\n\n正文二。\n\n正文三。",
+            ),
+        ),
+        keeps=(
+            "要实干。\n要实干。\n要实干。",
+            "一、抓落实\n正文。",
+            "在全县大会上的讲话\n\n在全县大会上的讲话\n\n在全县大会上的讲话\n正文。",
+        ),
     ),
     CleanRule(
         "number_line",

@@ -89,6 +89,7 @@ class Head:
     speaker: str | None
     occasion: str | None
     speaker_in_headline: bool = False  # the speaker was read from a headline, not a name line
+    title_is_headline: bool = False  # the only title is a news headline (…强调…, 发表…讲话)
     title_line: int | None = None  # the head line where the title begins
 
 
@@ -180,12 +181,23 @@ def speaker_of(line: str, only_name: bool = False) -> str | None:
             continue
         found = rule.pattern.fullmatch(text)
         if found and is_person_name(found.group("name")):
-            return re.sub(r"[ \u3000]", "", found.group("name"))
+            return _bare_name(found.group("name"))
     return None
 
 
 # A cover block's date field: 日　期：二〇二三年二月十六日.
 DATE_FIELD = re.compile(r"(?:日\s*期|时\s*间|時\s*間)\s*[：:]\s*(?P<date>.{6,20})")
+
+
+# An office glued after a transliterated name: 埃米利奥·巴尔德斯·罗亚大使.
+OFFICE_AFTER = re.compile(rf"(?P<name>.*[·•・‧][{HAN}]+?)(?:{OFFICES})$")
+
+
+def _bare_name(name: str) -> str:
+    """A name without the spaces it was set with, nor an office glued after a transliterated name."""
+    bare = re.sub(r"[ \u3000\xa0]", "", name)
+    glued = OFFICE_AFTER.fullmatch(bare)
+    return glued.group("name") if glued else bare
 
 
 def is_date_line(text: str) -> bool:
@@ -420,6 +432,7 @@ def decide_head(
         date_text=None if date else date_text,
         speaker=speaker or _speaker_in_headline([*leads, *lines]),
         speaker_in_headline=speaker is None,
+        title_is_headline=bool(best) and "news_headline" in best.evidence and best.score <= 0,
         title_line=best.lines[0] if best and best.lines else None,
         occasion=occasion,
     )
@@ -498,7 +511,7 @@ def _speaker_in_headline(lines: list[str]) -> str | None:
         if isinstance(headline, str):
             return headline
         if headline and is_person_name(headline.group("name")):
-            return re.sub(r"[ \u3000]", "", headline.group("name"))
+            return _bare_name(headline.group("name"))
     for line in lines:
         for found in OFFICE_THEN_NAME.finditer(line):
             name = _name_at(line, found.start("name"))

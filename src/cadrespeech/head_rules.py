@@ -165,7 +165,7 @@ TITLE_RULES: tuple[TitleRule, ...] = (
     TitleRule(
         "person_before_occasion",
         -1.0,
-        re.compile(rf"^{PERSON}(?:同志)?(?:{OFFICE})?(?:同志)?[在於于].{{2,80}}?上的(?:{SPEECH_WORDS})$"),
+        re.compile(rf"^{PERSON}(?:同志)?(?:{OFFICE})?(?:同志)?[在於于].{{2,80}}?上的?(?:{SPEECH_WORDS})$"),
         examples=("陈某某局长在全市教育大会上的讲话", "王某在全县会议上的讲话"),
         keeps=("在全县会议上的讲话",),
     ),
@@ -194,7 +194,7 @@ LEAD_LINE = re.compile(
     # …在开幕式上发表主旨演讲 / 出席并讲话: a report that someone spoke
     rf"|^(?!.*我)(?=.*[，。,])(?!.*上的(?:{SPEECH_WORDS})$).{{0,200}}(?:发表|發表|作了|做了|出席并)[^。\n]{{0,8}}(?:{SPEECH_WORDS}|主旨演讲|主旨演講)"
     # 某某在…会议上说明草案，指…; 他提及，…: a reporter retelling what was said
-    rf"|^(?!.*我)[^。\n]{{2,40}}在[^。\n]{{2,30}}(?:上|中)(?:{SPEECH_WORDS})[^。\n]{{0,20}}[，,]"
+    rf"|(?:^|[。！])(?![^。\n]*我)[^。\n]{{2,40}}在[^。\n]{{2,30}}(?:上|中)(?:{SPEECH_WORDS})(?:[^。\n]{{0,20}}[，,]|[。]|$)"
     r"|^(?:他|她|他們|他们)(?:提及|表示|指出|強調|强调|說|说|認為|认为|稱|称)[，,：:]"
 )
 
@@ -214,7 +214,7 @@ TITLED_AS = re.compile(
 QUOTED_TITLE = re.compile(rf"《(?P<title>[^》]{{4,80}}(?:{SPEECH_WORDS}))》")
 # The occasion part of a headline that starts with its speaker: 某某校长在…上的讲话.
 PERSON_THEN_OCCASION = re.compile(
-    rf"^(?P<name>{PERSON})(?:同志)?(?P<office>{OFFICE})?(?:同志)?(?P<title>[在於于].{{2,80}}?上的(?:{SPEECH_WORDS}))$"
+    rf"^(?P<name>{PERSON})(?:同志)?(?P<office>{OFFICE})?(?:同志)?(?P<title>[在於于].{{2,80}}?上的?(?:{SPEECH_WORDS}))$"
 )
 
 
@@ -295,7 +295,7 @@ SPEAKER_RULES: tuple[SpeakerRule, ...] = (
     ),
     SpeakerRule(
         "name_then_occasion",
-        re.compile(rf"(?:[—－-]{{1,2}}\s*)?(?P<name>{PERSON})(?:同志)?(?:{OFFICE})?(?:同志)?[在於于].{{2,80}}?上的(?:{SPEECH_WORDS})"),
+        re.compile(rf"(?:[—－-]{{1,2}}\s*)?(?P<name>{PERSON})(?:同志)?(?:{OFFICE})?(?:同志)?[在於于].{{2,80}}?上的?(?:{SPEECH_WORDS})"),
         examples=(("——任某某在市场部大会上的讲话", "任某某"), ("沈某某校长在毕业典礼上的讲话", "沈某某")),
         keeps=("在全县大会上的讲话",),
     ),

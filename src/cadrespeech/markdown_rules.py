@@ -67,9 +67,12 @@ _TAG = re.compile(
 )
 # ``**`` may sit inside a word (Chinese has no spaces); ``__`` may not, so that the blanks
 # of a form (____年__月__日) stay. A run of three is bold italic.
+# A single ``*`` counts only around a whole line (an italic note: *本文据录音整理*), so that
+# 5*3 and a form's 带*号 stay.
 _EMPHASIS = re.compile(
     r"(?<![*])(?P<stars>\*{2,3})(?=[^\s*])[^\n]*?[^\s*](?P=stars)(?![*])"
     r"|(?<![\w*_])(?P<lines>_{2,3})(?=[^\s_])[^\n]*?[^\s_](?P=lines)(?![\w_])"
+    r"|(?m:^(?P<italic>\*)(?=[^\s*])[^\n*]*[^\s*]\*$)"
 )
 _ATX_OPEN = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
@@ -107,7 +110,7 @@ def _emphasis(text: str) -> Iterator[Change]:
     for match in _EMPHASIS.finditer(text):
         if any(start < match.end() and match.start() < end for start, end in urls):
             continue
-        width = len(match.group("stars") or match.group("lines"))
+        width = len(match.group("stars") or match.group("lines") or match.group("italic"))
         yield Change("md_emphasis", match.start(), match.start() + width, "")
         yield Change("md_emphasis", match.end() - width, match.end(), "")
 
@@ -220,7 +223,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
     ),
     CleanRule(
         "md_emphasis",
-        "The ** and __ markers around strong text; the text stays.",
+        "The ** and __ markers around strong text, and the * around a line set in italics; the text stays.",
         _emphasis,
         examples=(
             ("要**坚持**人民至上", "要坚持人民至上"),
@@ -228,6 +231,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
             ("做到“__三个必须__”", "做到“三个必须”"),
             ("***三个必须***", "三个必须"),
             ("**【编者按：本文有删节】**", "【编者按：本文有删节】"),
+            ("*本文来源：某某网站，有删节。*", "本文来源：某某网站，有删节。"),
         ),
         keeps=("带*号的为必填项", "姓名：________", "____年__月__日", "__年__月__日", "见http://a.example/?__tn__=C-R", "5*3=15"),
     ),

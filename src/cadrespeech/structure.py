@@ -95,7 +95,7 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[tuple[i
     # A collection's own title is often a site's label for it (…讲话稿（精选2篇）): that is its name.
     page_title = decide_head([line.text for line in page_head_lines], meta, collection=True).title if page_head_lines else None
     for marker_rest, group in groups:
-        head_lines, body_lines = _take_head(group)
+        head_lines, body_lines = _take_head(group, tuple(offset for offset, _ in leads))
         body_start = body_lines[0].start if body_lines else len(text)
         above = tuple(lead for offset, lead in leads if offset <= body_start) if not speeches else ()
         head = decide_head([line.text for line in head_lines], meta, given_title=marker_rest or None, leads=above)
@@ -105,7 +105,7 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[tuple[i
             above = [line.text for line in head_lines[: head.title_line] if not speaker_of(line.text)]
             page_title = decide_head(above, meta, collection=True).title if above else None
         if len(groups) == 1:
-            page_title = head.title
+            page_title = head.title  # the built speech may still drop it (a news headline over a speech)
         if not group:
             continue
         if not body_lines:
@@ -115,6 +115,8 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[tuple[i
         # The lead before the first speech: what cleaning took, and the head lines above the title.
         lead = (*above, *(line.text for line in head_lines)) if not speeches else ()
         speeches.append(_build_speech(text, len(speeches), head, body_lines, meta, lead))
+    if len(groups) == 1 and speeches:
+        page_title = speeches[0][0].title
     return PageStructure(page_title=page_title, speeches=tuple(speeches))
 
 
@@ -217,7 +219,7 @@ def _is_head_line(text: str, first: bool = False) -> bool:
     return bool(_is_metadata(text) or glued or label or ORIGINAL_TITLE.fullmatch(text)) or not body
 
 
-def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+def _take_head(lines: list[Line], lead_ends: tuple[int, ...] = ()) -> tuple[list[Line], list[Line]]:
     """The leading title and metadata lines, and the rest.
 
     An opening address near the top marks where the speech begins: what stands before
@@ -231,7 +233,9 @@ def _take_head(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             leads_and_heads = all(_is_head_line(t) or LEAD_LINE.search(t) for t in above)
             # A title block right above the address, with a reporter's paragraphs over it.
             titled = above and _is_head_line(above[-1]) and not any(_is_heading_start(t) for t in above)
-            if above and (leads_and_heads or titled):
+            # A removed 以下为讲话全文： right above the address ends a reporter's story.
+            introduced = index and any(lines[index - 1].end <= end <= lines[index].start for end in lead_ends)
+            if above and (leads_and_heads or titled or introduced):
                 return lines[:index], lines[index:]
             break
     count = 0
@@ -321,6 +325,8 @@ def _build_speech(
     title = head.title
     signed_by, signed_on = _signature([p for _, p in paragraphs])
     is_speech, genre, reason = classify(title, text)
+    if is_speech and head.title_is_headline:
+        title = None  # a news site's headline over a speech's full text is not the speech's title
     lead_date = date_in_lead((*leads, *_reporters_lead(paragraphs)), meta.published) if is_speech else None
     date, date_source = _choose_date(head.date, signed_on, meta.published, is_speech, lead_date)
     speech = Speech(
