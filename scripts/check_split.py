@@ -62,16 +62,18 @@ def miss_kinds(report: Report) -> list[str]:
     kinds = []
     for miss in report.misses:
         name, _, what = miss.partition(": ")
-        kinds.append(f"{name}: {what.split(' ', 1)[0] if what.startswith(('lost', 'kept')) else what.split(' ')[0]}")
+        kind = "kept boilerplate" if what.startswith("kept") else "lost body text" if what.startswith("lost") else what.split(" ")[0]
+        kinds.append(f"{name}: {kind}")
     return kinds
 
 
 def card_section(reports: dict[str, Report]) -> str:
-    check = reports["fixtures, check part"]
-    body = {"pages": check.pages, "figures": check.figures()}
+    checks = {name: report for name, report in reports.items() if name.startswith("fixtures") and "check" in name}
+    body = {name: {"pages": report.pages, "figures": report.figures()} for name, report in checks.items()}
     lines = [f"<!-- check-part: {json.dumps(body, ensure_ascii=False)} -->", "", table(reports), ""]
-    lines += ["Misses of the fixture check part (page: what was wrong):", ""]
-    lines += [f"- `{kind}`" for kind in sorted(set(miss_kinds(check)))] or ["- none"]
+    lines += ["What the fixture check parts still miss (page: what was wrong):", ""]
+    kinds = sorted({kind for report in checks.values() for kind in miss_kinds(report)})
+    lines += [f"- `{kind}`" for kind in kinds] or ["- nothing"]
     lines += ["", "<!-- /check-part -->"]
     return "\n".join(lines)
 
