@@ -476,7 +476,7 @@ RULES: tuple[CleanRule, ...] = (
         "markdown_marker",
         "Markdown heading marks (## ) left by converted dumps.",
         _replace("markdown_marker", r"^#{1,6}[ \t]+", flags=re.M),
-        examples=(("## 当干部是一种责任", "当干部是一种责任"),),
+        examples=(("## 做人民满意的公务员", "做人民满意的公务员"),),
         keeps=("#1 号文件",),
     ),
     CleanRule(
@@ -746,7 +746,7 @@ RULES: tuple[CleanRule, ...] = (
         ),
         examples=(
             ("市长今天向市民发表讲话，全文如下：", ""),
-            ("以下為記者會發言全文。", ""),
+            ("以下為新聞發布會發言全文。", ""),
             ("（以下为县长在会上的讲话）", ""),
             ("现将讲话全文播发如下。", ""),
             ("以下为演讲全文，小标题为原文所有，注释为编者所加。", ""),
@@ -774,9 +774,9 @@ RULES: tuple[CleanRule, ...] = (
         examples=(
             ("谢谢大家。\n（完）", "谢谢大家。\n"),
             ("谢谢。\n香港时间17时58分", "谢谢。\n"),
-            ("谢谢。\n2019年9月4日（星期三）", "谢谢。\n"),
+            ("谢谢。\n2022年6月8日（星期三）", "谢谢。\n"),
         ),
-        keeps=("2019年9月4日（星期三）\n同志们：\n今天开会。\n要落实。\n再讲一点。", "完成任务。"),
+        keeps=("2022年6月8日（星期三）\n同志们：\n今天开会。\n要落实。\n再讲一点。", "完成任务。"),
     ),
     CleanRule(
         "subscription_appeal",

@@ -214,7 +214,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
         "(clean_rules' markdown_marker strips leading marks on plain-text dumps).",
         _headings,
         examples=(
-            ("## 当干部是一种责任", "当干部是一种责任"),
+            ("## 做人民满意的公务员", "做人民满意的公务员"),
             ("# 标题 #", "标题"),
             ("讲话稿\n===", "讲话稿\n"),
             ("#\n正文", "\n正文"),

@@ -74,7 +74,7 @@ HEADING_STYLES: tuple[HeadingStyle, ...] = (
 ELISION = re.compile(r"[（(](?:略|此处略|内容略|以下略|下略|文略|正文略|全文略|具体内容略)[）)]|……略")
 
 # The opening address on its own line, e.g. 同志们： or 尊敬的各位来宾、女士们、先生们：
-# Also any short line that ends with a colon and names its listeners: 同学们、老师们，各位家长朋友们：
+# Also any short line that ends with a colon and names its listeners: 各位同学、各位老师、家长朋友们：
 OPENING_ADDRESS = re.compile(
     r"(?:同志们|各位代表|各位委员|各位领导|同志们、朋友们|女士们、先生们|尊敬的[^。！？\n]{1,60})[：:！!，,]"
     r"|(?=[^\n]*(?:们|們|各位|尊敬|亲爱|親愛|来宾|來賓|代表|同志|朋友|老师|老師|同学|同學|先生|女士|领导|領導))[^。？！\n]{2,60}[：:]"
