@@ -118,11 +118,11 @@ _LICENCE_MARKS = (
 LICENCE_TAIL_CHARS = 600
 # Readers' comments are dropped only this close to the page's end.
 COMMENTS_TAIL_CHARS = 3000
-_COMMENTS = "精选留言|網友留言|网友留言|网友评论|網友評論|读者留言|讀者留言|热门评论|最新评论|留言区|评论区|發表評論|发表评论"
+_COMMENTS = "精选留言|網友留言|网友留言|网友评论|網友評論|读者留言|讀者留言|热门评论|最新评论|留言区|评论区|發表評論|发表评论|写留言|寫留言"
 _RELATED = (
     r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|延伸閱讀|相關閱讀|相關文章|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文|"
     r"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道|热门[\u4e00-\u9fff]{0,4}推荐|熱門[\u4e00-\u9fff]{0,4}推薦|"
-    r"(?:相关|相關|更多)(?:文档|文檔|范文|範文)(?:推荐|推薦)?|往期推荐|往期推薦|往期回顾|往期回顧|往期精彩)"
+    r"(?:相关|相關|更多)(?:文档|文檔|范文|範文)(?:推荐|推薦)?|往期推荐|往期推薦|往期回顾|往期回顧|往期精彩|推荐内容|推薦內容)"
 )
 
 # A site's name: a short run of word characters standing after punctuation or a line start.
@@ -250,6 +250,8 @@ _CREDIT_LINE = (
 _CREDIT = re.compile(_CREDIT_LINE)
 # A caption is short and makes no sentence of its own.
 _CAPTION_CHARS = 60
+# 图为…: a caption says what the picture shows, credit or not.
+_PICTURED = re.compile(r"(?:图为|圖為|上图|上圖|下图|下圖)[：:]?\S")
 # A caption may end with a full stop (会场一角。) when it is this short.
 _SHORT_CAPTION = 25
 
@@ -265,7 +267,8 @@ def _photo_captions(text: str) -> Iterator[Change]:
         caption = 0 < len(line) <= _CAPTION_CHARS and not re.search(f"[{SENTENCE_END}：:]", line[:-1])
         # A caption may be one short sentence (会场一角。); prose has clauses (…，…。).
         short_sentence = (len(line) <= _SHORT_CAPTION and not re.search("[，,；]", line)) or not re.search(f"[{SENTENCE_END}]$", line)
-        if below is not None and credit[below] and not credit[index] and caption and short_sentence:
+        pictured = _PICTURED.match(line) and len(line) <= _CAPTION_CHARS * 2
+        if (below is not None and credit[below] and not credit[index] and caption and short_sentence) or pictured:
             yield Change("photo_caption", start, end, "")
         start = end + 1
 
@@ -568,8 +571,9 @@ RULES: tuple[CleanRule, ...] = (
         "Publication lines: editor, source, date published, view counts (not the speech's own date).",
         _drop_lines(
             "article_info",
-            rf"(?:[【\[](?:{_TOOL_VERBS})[{HAN}]{{0,4}}[】\]]\s*)*"
-            rf"{_TIMESTAMP}[（(]?(?:[【\[]?{_ARTICLE_INFO}[】\]]?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+[）)]?",
+            # A lone 时间：/日期： line is the speech's own date, for the head to read.
+            rf"(?!(?:时间|時間|日期)\s*[：:](?![^\n]*[{HAN}]{{2,}}\s*[：:]))(?:[【\[](?:{_TOOL_VERBS})[{HAN}]{{0,4}}[】\]]\s*)*"
+            rf"{_TIMESTAMP}[（(]?(?:[【\[]?{_ARTICLE_INFO}[】\]]?(?:\s+[A-Za-z]+)?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+[）)]?",
             max_chars=120,
         ),
         examples=(
@@ -638,6 +642,13 @@ RULES: tuple[CleanRule, ...] = (
         keeps=("要认真学习《人民日报》的评论文章。",),
     ),
     CleanRule(
+        "media_placeholder",
+        "A placeholder an aggregator leaves where a picture or video was: [图片], [视频].",
+        _replace("media_placeholder", r"[\[【]\s*(?:图片|圖片|视频|視頻|音频|音頻|图|圖)\s*[\]】]"),
+        examples=(("[图片]", ""), ("会议现场【视频】", "会议现场")),
+        keeps=("【一】", "[1]"),
+    ),
+    CleanRule(
         "photo_caption",
         "A photo's caption: a short line with no sentence of its own right above a photo credit line.",
         _photo_captions,
@@ -697,7 +708,8 @@ RULES: tuple[CleanRule, ...] = (
             r"|[（(](?:本报|本网|本台)?(?:记者|記者)[^（）()\n]{1,30}(?:整理|采写|採寫)[）)]"
             r"|[（(][\u4e00-\u9fff]{0,8}(?:记者|記者)\s*[\u4e00-\u9fff]{2,4}(?:[\s\u3000、]+[\u4e00-\u9fff]{2,4})*[）)](?=\s*(?:\n|$))"
             r"|[（(][^（）()\n]{0,8}(?:照片|圖片|图片)[^（）()\n]{0,8}(?:附件|见|見)[^（）()\n]{0,6}[）)]"
-            r"|(?m:^[*_]?(?:本文|本稿)据[^。\n]{1,20}整理[^。\n]{0,20}[。.]?[*_]?$)",
+            r"|(?m:^[*_]?(?:本文|本稿)据[^。\n]{1,20}整理[^。\n]{0,20}[。.]?[*_]?$)"
+            r"|(?m:^[*_]?(?:本文|本稿)[^。\n]{0,10}(?:略有|有)(?:删节|刪節|删改|刪改)[^。\n]{0,30}[。.]?[*_]?$)",
         ),
         examples=(
             ("要落实。（文章有删改）", "要落实。"),
@@ -706,6 +718,7 @@ RULES: tuple[CleanRule, ...] = (
             ("（新聞照片請參閱附件）", ""),
             ("本文据现场录音整理，未经讲话人审阅。", ""),
             ("（某某日报记者 温某某 柏某）", ""),
+            ("本文轉載時略有刪節，內容以致辭者現場發言為準。", ""),
         ),
         keeps=("文章有删改的地方要说明。",),
     ),
@@ -803,7 +816,9 @@ RULES: tuple[CleanRule, ...] = (
             r"|.{0,30}(?:点击关注|公众号|请点击|请大家收藏|更新速度最快|记住本站|本站地址|预览时标签不可点).{0,60}"
             r"|(?:进入|进入专题|點擊進入)[^。！？\n]{0,12}(?:专题|專題|频道|頻道)"
             r"|[^|｜。！？\n]{2,20}\s[|｜]\s[^|｜。！？\n]{2,30}"
-            r"|[^|｜。！？\n]{2,8}(?:\s*[|｜]\s*[^|｜。！？\n]{2,8}){2,})",
+            r"|[^|｜。！？\n]{2,8}(?:\s*[|｜]\s*[^|｜。！？\n]{2,8}){2,}"
+            r"|[\u4e00-\u9fff]{2,4}(?:[ \u3000]+[\u4e00-\u9fff]{2,4}){3,}"
+            r"|.{0,20}(?:点击展开全文|展開全文|收录于|收錄於|已收录至|已收錄至).{0,40})",
             max_chars=100,
         ),
         examples=(
@@ -815,6 +830,9 @@ RULES: tuple[CleanRule, ...] = (
             ("关注“某某融媒”微信公众号，获取更多本地资讯。", ""),
             ("进入两会专题", ""),
             ("关于我们 | 联系方式 | 免责声明 | 网站地图", ""),
+            ("首页\u3000推荐\u3000要闻\u3000思想\u3000学习文库", ""),
+            ("本文已收录至专题：青年干部成长", ""),
+            ("点击展开全文", ""),
         ),
         keeps=(
             "欢迎各位代表来到我县指导工作，大家辛苦了。",

@@ -34,9 +34,12 @@ from .head_rules import (
     is_person_name,
 )
 from .records import Edit, PageMeta
-from .structure_rules import DATE_LINE, GLUED_TITLE, OCCASION, TABLE_OF_CONTENTS, chinese_number
+from .structure_rules import DATE_LINE, GLUED_TITLE, OCCASION, SPEECH_MARKER, TABLE_OF_CONTENTS, chinese_number
 from .textclass import HAN
 
+NEWS_WEIGHT = next(rule.weight for rule in TITLE_RULES if rule.name == "news_headline")
+# Title rules that speak for a candidate: a headline with one of these is a title too.
+POSITIVE_RULES = frozenset(rule.name for rule in TITLE_RULES if rule.weight > 0)
 # Rules that speak against a speech's title but name a collection well (…讲话稿（精选3篇）).
 COLLECTION_NAMES = frozenset({"site_label"})
 # Speaker rules whose lines carry more than a name, and may be titles as well.
@@ -90,6 +93,7 @@ class Head:
     occasion: str | None
     speaker_in_headline: bool = False  # the speaker was read from a headline, not a name line
     title_is_headline: bool = False  # the only title is a news headline (…强调…, 发表…讲话)
+    report_title: str | None = None  # the title when the page is a report: news headlines not held against
     title_line: int | None = None  # the head line where the title begins
 
 
@@ -185,8 +189,12 @@ def speaker_of(line: str, only_name: bool = False) -> str | None:
     return None
 
 
+# A headline that gives the speaker, then the title: 某某：做新时代有担当的青年干部.
+NAME_COLON = re.compile(rf"(?P<name>[{HAN_WIDE}]{{2,4}})[：:](?P<title>[^：:]{{4,60}})")
+# What separates the fields of a byline: 市长　某某|2023.10.18|来源：….
+FIELD_SEPARATOR = re.compile(r"\s*[|｜]\s*")
 # A cover block's date field: 日　期：二〇二三年二月十六日.
-DATE_FIELD = re.compile(r"(?:日\s*期|时\s*间|時\s*間)\s*[：:]\s*(?P<date>.{6,20})")
+DATE_FIELD = re.compile(r"(?:日\s*期|时\s*间|時\s*間)\s*[：:]\s*(?P<date>.{6,40})")
 
 
 # An office glued after a transliterated name: 埃米利奥·巴尔德斯·罗亚大使.
@@ -221,13 +229,20 @@ def _candidates(lines: list[str], meta: PageMeta, collection: bool = False) -> l
     joined: dict[int, tuple[str, tuple[int, ...]]] = {}  # a title broken over lines, by its last line
     for index, line in enumerate(lines):
         text = line.strip()
+        marked = SPEECH_MARKER.fullmatch(text)
+        if marked and marked.group("rest").strip():  # 篇一：title, where the page holds only one
+            pieces.append((marked.group("rest").strip(), (index,), ("speech_marker",)))
+            continue
         titled = TITLED_AS.search(text)
         if titled:  # a lead of any length may say what the speech is titled
             pieces.append((titled.group("title"), (index,), ("titled_in_lead",)))
         if not text or len(text) > MAX_TITLE_CHARS or TABLE_OF_CONTENTS.fullmatch(text):
             continue
-        if is_date_line(text) or speaker_of(text, only_name=True):
+        if is_date_line(text) or DATE_FIELD.fullmatch(text) or speaker_of(text, only_name=True):
             continue
+        named = NAME_COLON.fullmatch(text)
+        if named and is_person_name(named.group("name")):  # 某某：做新时代有担当的青年干部
+            pieces.append((named.group("title"), (index,), ("title_after_speaker",)))
         subtitle = SUBTITLE_LINE.fullmatch(text)
         if subtitle:
             body = subtitle.group("body").strip()
@@ -385,6 +400,10 @@ def decide_head(
         candidates.append(Candidate(clean_title(given_title), (), 5.0, ("speech_marker",)))
     ranked = sorted(candidates, key=lambda c: -c.score)
     best = ranked[0] if ranked else None
+    # A news report is named by its headline: the same choice with that rule's weight undone.
+    # (某某：quote is a report's whole headline, not a speech title after its speaker).
+    as_report = [c for c in candidates if "title_after_speaker" not in c.evidence]
+    report = max(as_report, key=lambda c: c.score - NEWS_WEIGHT * ("news_headline" in c.evidence), default=None)
     used: set[int] = set(best.lines) if best else set()
     reason = ""
     if best:
@@ -395,6 +414,12 @@ def decide_head(
     for index, line in enumerate(lines):
         text = line.strip()
         if index in used:
+            continue
+        fields = FIELD_SEPARATOR.split(text)
+        if len(fields) > 1:
+            # A byline of fields (市长　某某|2023.10.18|来源：…): each field read on its own.
+            speaker = speaker or next((n for n in map(speaker_of, fields) if n), None)
+            date = date or next((read_date(f)[0] for f in fields if is_date_line(f)), None)
             continue
         name = speaker_of(text)
         speaker = speaker or name
@@ -432,7 +457,8 @@ def decide_head(
         date_text=None if date else date_text,
         speaker=speaker or _speaker_in_headline([*leads, *lines]),
         speaker_in_headline=speaker is None,
-        title_is_headline=bool(best) and "news_headline" in best.evidence and best.score <= 0,
+        title_is_headline=bool(best) and "news_headline" in best.evidence and not POSITIVE_RULES & set(best.evidence),
+        report_title=report.text if report else None,
         title_line=best.lines[0] if best and best.lines else None,
         occasion=occasion,
     )

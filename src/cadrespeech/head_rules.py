@@ -178,10 +178,12 @@ TITLE_RULES: tuple[TitleRule, ...] = (
     ),
     TitleRule(
         "news_headline",
+        # Against it as a speech's title; a page that is not a speech (a news report) takes
+        # its headline all the same (``Head.report_title``).
         -3.0,
-        re.compile(r"(?:发表|發表|强调|強調|指出|表示|出席|主持|召开|召開|举行|舉行|看望|考察|会见|會見)(?!.*(?:上的|时的)(?:讲话|致辞))"),
+        re.compile(r"(?:发表|發表|强调|強調|指出|表示|出席|主持(?!词|詞)|召开|召開|举行|舉行|看望|考察|会见|會見)(?!.*(?:上的|时的)(?:讲话|致辞))"),
         examples=("县委书记出席全县大会并发表讲话", "习某某在某地考察时强调"),
-        keeps=("在全县大会上的讲话", "发展新质生产力"),
+        keeps=("在全县大会上的讲话", "发展新质生产力", "某某集团年会主持词"),
     ),
 )
 
@@ -238,9 +240,9 @@ SPEAKER_RULES: tuple[SpeakerRule, ...] = (
     SpeakerRule(
         "speaker_field",
         re.compile(
-            rf"(?:主讲人|主講人|报告人|報告人|讲话人|講話人|发言人|發言人|述职人|述職人|致辞人|致辭人)\s*[：:]\s*"
+            rf"(?:主讲人|主講人|报告人|報告人|讲话人|講話人|发言人|發言人|述职人|述職人|致辞人|致辭人|主持人)\s*[：:]\s*"
             rf"(?:(?P<office>{OFFICE})[\s\u3000]*)?(?P<name>{PERSON})"
-            r"(?:[\s\u3000]+(?:时间|時間|日期)\s*[：:]\s*\S+)?"
+            r"(?:[\s\u3000]+[\u4e00-\u9fff]{2,3}\s*[：:]\s*\S+)*"
         ),
         examples=(
             ("主讲人：庄某某　　时间：2023.6.28", "庄某某"),

@@ -19,7 +19,7 @@ from .textclass import HAN, URL
 # A name that reads as a website's (…网, …文库, …之家), as opposed to an organisation's:
 # only these are removed where they stand bare inside a sentence.
 SITE_WATERMARK = "site_watermark"
-SITE_SUFFIX = r"(?:网|網|站|网站|網站|文库|文庫|之家|在线|在線|论坛|論壇|频道|頻道)"
+SITE_SUFFIX = r"(?:网|網|站|网站|網站|文库|文庫|之家|在线|在線|论坛|論壇|频道|頻道|平台|平臺)"
 _NAME = rf"[{HAN}A-Za-z0-9]{{2,16}}"
 _HOST = r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s，。）)]*)?"
 

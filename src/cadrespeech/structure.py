@@ -33,7 +33,7 @@ from .structure_rules import (
     HeadingStyle,
     chinese_number,
 )
-from .textclass import CLOSERS, SENTENCE_END, detect_script
+from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END, detect_script
 
 MAX_HEAD_LINES = 8
 # How many opening paragraphs may be a reporter's lead that dates the speech.
@@ -44,6 +44,7 @@ SIGN_OFF = re.compile(r"[\s\u3000]*(?:敬上|謹上|谨上|敬啟|敬启|謹啟|
 ADDRESS_THEN_TEXT = re.compile(
     r"(?:同志们|同志們|各位代表|各位委员|各位领导|女士们、先生们|尊敬的[^。！？\n]{1,60}?|亲爱的[^。！？\n]{1,30}?)[：:]\S"
 )
+BYLINE_FIELDS = 3
 # A form's field label on its own line (文　　号：, 名　　称：) belongs to the head.
 FIELD_LABEL = re.compile(r"[\u4e00-\u9fff\u3000 ]{1,8}[：:]")
 # How far down an opening address may stand and still mark where the speech begins.
@@ -216,7 +217,9 @@ def _is_head_line(text: str, first: bool = False) -> bool:
     sentence_inside = "。" in text[:-1]  # a title never holds a full stop
     body = (looks_like_body(text) and not exclaimed) or sentence_inside or _is_heading_start(text) or OPENING_ADDRESS.fullmatch(text)
     label = FIELD_LABEL.fullmatch(text) and not OPENING_ADDRESS.fullmatch(text)
-    return bool(_is_metadata(text) or glued or label or ORIGINAL_TITLE.fullmatch(text)) or not body
+    # An English line (a bilingual site's title) and a byline of fields (市长　某某|2023.10.18|…).
+    byline = not HAN_CHAR.search(text) or len(re.split(r"\s*[|｜]\s*", text)) >= BYLINE_FIELDS
+    return bool(_is_metadata(text) or glued or label or byline or ORIGINAL_TITLE.fullmatch(text)) or not body
 
 
 def _take_head(lines: list[Line], lead_ends: tuple[int, ...] = ()) -> tuple[list[Line], list[Line]]:
@@ -327,6 +330,9 @@ def _build_speech(
     is_speech, genre, reason = classify(title, text)
     if is_speech and head.title_is_headline:
         title = None  # a news site's headline over a speech's full text is not the speech's title
+    elif not is_speech and head.report_title != title:
+        title = head.report_title  # a report is named by its headline
+        is_speech, genre, reason = classify(title, text)
     lead_date = date_in_lead((*leads, *_reporters_lead(paragraphs)), meta.published) if is_speech else None
     date, date_source = _choose_date(head.date, signed_on, meta.published, is_speech, lead_date)
     speech = Speech(

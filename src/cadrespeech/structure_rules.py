@@ -41,6 +41,13 @@ HEADING_STYLES: tuple[HeadingStyle, ...] = (
         keeps=("一是要提高认识", "一方面，要抓好落实。"),
     ),
     HeadingStyle(
+        "cn_numeral_bracket",
+        1,
+        re.compile(rf"[【〖](?P<number>{_CN_NUMERAL})[】〗]"),
+        examples=("【一】眼里要有光", "〖二〗心中要有火"),
+        keeps=("【略】", "【上】"),
+    ),
+    HeadingStyle(
         "cn_numeral_paren",
         2,
         re.compile(rf"[（(](?P<number>{_CN_NUMERAL})[）)]"),
