@@ -45,7 +45,7 @@ def test_every_fixture_page_is_annotated_and_the_set_is_varied(part: str) -> Non
     annotations = load_annotations(folder / "annotations.json")
     assert pages == set(annotations)
     kinds = {a["kind"] for a in annotations.values()}
-    assert kinds == {"speech", "not_speech", "multi_speech"}
+    assert {"speech", "not_speech"} <= kinds <= {"speech", "not_speech", "multi_speech"}
     # Pages come under any name, as a crawl saves them (ingest sniffs the content).
     assert len({Path(name).suffix for name in pages}) >= 4
 
