@@ -258,3 +258,33 @@ def test_a_page_of_short_lines_or_one_line_is_still_a_document() -> None:
     (one,) = structure_page("某某县人民政府关于做好春耕备耕工作的通知").speeches
     assert one[0].text == "某某县人民政府关于做好春耕备耕工作的通知" and not one[0].is_speech
     assert structure_page("").speeches == ()
+
+
+def test_a_news_headline_names_a_report_but_not_a_speech_under_it() -> None:
+    from cadrespeech.structure import structure_page
+
+    report = structure_page("县长主持召开民营企业座谈会\n倾听企业心声　共谋发展良策\n本报讯　昨天，县长主持召开座谈会，听取企业意见。")
+    assert report.speeches[0][0].title == "县长主持召开民营企业座谈会"
+    speech = structure_page("县委书记在全县大会上强调 对标一流补短板\n同志们：\n今天开会，我讲三点意见。我们要抓落实。")
+    assert speech.speeches[0][0].is_speech and speech.speeches[0][0].title is None
+
+
+def test_a_byline_of_fields_and_a_date_field_give_speaker_and_date() -> None:
+    from cadrespeech.head import decide_head
+
+    head = decide_head(["在推介会上的致辞", "市长　韩某某|2023.10.18|来源：某某市投资促进局|浏览：2036"])
+    assert (head.speaker, head.date) == ("韩某某", "2023-10-18")
+    head = decide_head(["某某集团年会主持词", "主持人：林某某", "时间：2024年1月27日（星期六）下午14:00", "地点：报告厅"])
+    assert (head.title, head.speaker, head.date) == ("某某集团年会主持词", "林某某", "2024-01-27")
+
+
+def test_selected_works_and_reposts_are_cut_where_each_speech_begins() -> None:
+    from cadrespeech.structure import structure_page
+
+    body = "\n".join(f"第{n}段讲的是工作，要抓好落实，这一点很重要。" for n in range(1, 6))
+    opening = f"开　幕　词\n（一九五六年七月十二日）\n同志们：\n{body}"
+    works = structure_page(f"某某文集\n{opening}\n结　　论\n（一九五六年七月十六日）\n同志们：\n{body}")
+    assert [s.title for s, _ in works.speeches] == ["开幕词", "结论"] and works.page_title == "某某文集"
+    assert [s.date for s, _ in works.speeches] == ["1956-07-12", "1956-07-16"]
+    dump = structure_page(f"原标题：在甲会上的讲话\n同志们：\n{body}\n原标题：在乙会上的讲话\n同志们：\n{body}")
+    assert [s.title for s, _ in dump.speeches] == ["在甲会上的讲话", "在乙会上的讲话"]

@@ -90,7 +90,8 @@ _ARROW = r"(?:>>|>|＞|»|›|→)"
 _CRUMB = r"[^\s>＞»›→。，！？：:]{1,15}(?:[ \u3000]{1,2}[^\s>＞»›→。，！？：:]{1,15})?"
 _PAGE_TOOLS = (
     "打印本页|打印此页|关闭本页|返回列表|返回首页|打印本文|打印此文|打印|关闭窗口|关闭本页|关闭|收藏本文|收藏|加入收藏|分享到|分享|返回顶部|"
-    "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认|列印|回上一頁|回上一页|回首頁|"
+    "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认|列印|回上一頁|回上一页|回首頁|回上頁|回上页|"
+    "回頂端|回顶端|回到顶部|返回頂端|"
     "Facebook|Line|LINE|Twitter|微博|微信|QQ"
 )
 # A bracketed button whose label starts with a tool verb: 【打印正文】, [关闭窗口].
@@ -102,7 +103,7 @@ _ARTICLE_INFO = (
     r"发布时间|發佈時間|發佈日期|发布日期|發布日期|发表时间|更新时间|浏览次数|瀏覽次數|浏览|点击数|点击|阅读次数|阅读|字数|"
     r"发布者|发布人|發佈者|时间|時間|日期|人气|人氣|热度|阅读量|访问量|点击量|"
     r"联络人|聯絡人|新闻联络人|新聞聯絡人|业务联络人|業務聯絡人|浏览人次|瀏覽人次|点阅|點閱|发布单位|發布單位|更新日期|"
-    r"上传者|上傳者|上传时间|上傳時間|页数|頁數|下载积分|下載積分|下载次数|下載次數|监制|監製|出品|统筹|統籌|策划|策劃)"
+    r"上传者|上傳者|上传时间|上傳時間|页数|頁數|下载积分|下載積分|下载次数|下載次數|监制|監製|出品|统筹|統籌|策划|策劃|栏目|欄目)"
 )
 PARAGRAPH_MIN = 20
 # Running text around a short sentence, for the line rules' counter-examples.
@@ -122,7 +123,7 @@ _COMMENTS = "精选留言|網友留言|网友留言|网友评论|網友評論|�
 _RELATED = (
     r"(?:相关文章|相关推荐|相关阅读|推荐阅读|延伸阅读|延伸閱讀|相關閱讀|相關文章|热门文章|热门推荐|猜你喜欢|最新文章|精彩推荐|相关范文|"
     r"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道|热门[\u4e00-\u9fff]{0,4}推荐|熱門[\u4e00-\u9fff]{0,4}推薦|"
-    r"(?:相关|相關|更多)(?:文档|文檔|范文|範文)(?:推荐|推薦)?|往期推荐|往期推薦|往期回顾|往期回顧|往期精彩|推荐内容|推薦內容)"
+    r"(?:相关|相關|更多)(?:文档|文檔|范文|範文)(?:推荐|推薦)?|往期推荐|往期推薦|往期回顾|往期回顧|往期精彩|推荐内容|推薦內容|相关照片|相關照片|相关图片|相關圖片)"
 )
 
 # A site's name: a short run of word characters standing after punctuation or a line start.
@@ -251,7 +252,7 @@ _CREDIT = re.compile(_CREDIT_LINE)
 # A caption is short and makes no sentence of its own.
 _CAPTION_CHARS = 60
 # 图为…: a caption says what the picture shows, credit or not.
-_PICTURED = re.compile(r"(?:图为|圖為|上图|上圖|下图|下圖)[：:]?\S")
+_PICTURED = re.compile(r"(?:图为|圖為|上图|上圖|下图|下圖|[▲△])[：:]?\S")
 # A caption may end with a full stop (会场一角。) when it is this short.
 _SHORT_CAPTION = 25
 
@@ -525,7 +526,7 @@ RULES: tuple[CleanRule, ...] = (
         "Print, close, font-size and share buttons rendered as text.",
         _drop_lines(
             "page_tools",
-            rf"(?=.*(?:打印|列印|关闭|收藏|分享|返回|回上|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
+            rf"(?=.*(?:打印|列印|关闭|收藏|分享|返回|回上|回頂|回顶|回到|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
             max_chars=60,
         ),
         examples=(
@@ -573,7 +574,7 @@ RULES: tuple[CleanRule, ...] = (
             "article_info",
             # A lone 时间：/日期： line is the speech's own date, for the head to read.
             rf"(?!(?:时间|時間|日期)\s*[：:](?![^\n]*[{HAN}]{{2,}}\s*[：:]))(?:[【\[](?:{_TOOL_VERBS})[{HAN}]{{0,4}}[】\]]\s*)*"
-            rf"{_TIMESTAMP}[（(]?(?:[【\[]?{_ARTICLE_INFO}[】\]]?(?:\s+[A-Za-z]+)?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+[）)]?",
+            rf"(?:(?:https?://)?www\.[\w.-]+\s+)?{_TIMESTAMP}[（(]?(?:[【\[]?{_ARTICLE_INFO}[】\]]?(?:\s+[A-Za-z]+)?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+[）)]?",
             max_chars=120,
         ),
         examples=(
@@ -608,7 +609,7 @@ RULES: tuple[CleanRule, ...] = (
         "A 相关文章 / 猜你喜欢 block: its header line and the short link lines under it.",
         _replace(
             "related_list",
-            rf"^[【\[]?{_RELATED}[】\]]?[：:]?[ \t]*$(?:\n+(?![^\n]*[{SENTENCE_END}]$)[^\n]{{1,60}}(?=\n|$))*"
+            rf"^(?:[^\n。！？]{{0,40}})?[【\[]?{_RELATED}[】\]]?[：:]?[ \t]*$(?:\n+(?![^\n]*[{SENTENCE_END}]$)[^\n]{{1,60}}(?=\n|$))*"
             rf"|^[【\[]?{_RELATED}[】\]]?[：:][^\n。！？]{{1,60}}$",
             flags=re.M,
         ),

@@ -143,7 +143,7 @@ SPEECH_END = re.compile(rf"(?:{SPEECH_WORDS})[）)」》]?$")
 # A title that is a formal occasion on its own: 在…上的讲话.
 FORMAL = re.compile(rf"[在於于].{{2,80}}?上的(?:{SPEECH_WORDS})$")
 # A short note a release puts after its title: …致辭（只有中文）.
-TRAILING_NOTE = re.compile(rf"((?:{SPEECH_WORDS}))\s*[（(][^（）()\d]{{1,8}}[）)]$")
+TRAILING_NOTE = re.compile(rf"((?:{SPEECH_WORDS}))\s*[（(](?![^（）()]*篇)[^（）()\d]{{1,8}}[）)]$")
 # A formal title scores at least this (formal_occasion); below it, the page's <title> may name the speech.
 FORMAL_SCORE = 4.0
 # What separates a <title>'s parts: 标题_栏目_站点, 标题 | 站点, 标题 - 站点.
@@ -168,7 +168,10 @@ def clean_title(text: str) -> str:
     wrapped = WRAPPED.fullmatch(text)
     if wrapped:
         text = wrapped.group("inner")
-    if len(SPACED_OUT.findall(text)) >= 2:
+    letters = re.split(r"[ \u3000]+", text)
+    if len(letters) >= 2 and all(len(letter) == 1 for letter in letters):
+        text = "".join(letters)  # 结　　论
+    elif len(SPACED_OUT.findall(text)) >= 2:
         text = SPACED_OUT.sub("", text)
     text = re.sub(r"[ \u3000]{2,}", " ", text)
     return text.strip("\u3000 ")

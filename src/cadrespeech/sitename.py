@@ -60,7 +60,7 @@ NAME_SIGNS: tuple[NameSign, ...] = (
     ),
     NameSign(
         "breadcrumb_root",
-        re.compile(rf"(?:^|\n|(?:当前位置|您的位置|所在位置)\s*[：:])\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
+        re.compile(rf"(?:^|\n|[\u4e00-\u9fff]{{0,6}}位置\s*[：:])\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
         examples=(("当前位置：案头文稿网 > 讲话 > 正文", "案头文稿网"), ("某某文稿网 > 工作报告 > 正文", "某某文稿网")),
         keeps=("当前位置：首页 > 讲话",),
     ),
@@ -72,7 +72,7 @@ NAME_SIGNS: tuple[NameSign, ...] = (
     ),
     NameSign(
         "address_host",
-        re.compile(r"(?:本文地址|本文链接|本文網址|原文地址|原文链接)\s*[：:]\s*(?P<name>(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,})"),
+        re.compile(r"(?:本文地址|本文链接|本文网址|本文網址|原文地址|原文链接)\s*[：:]\s*(?P<name>(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,})"),
         examples=(("本文地址：http://www.wengao.example/a/1.html", "http://www.wengao.example"),),
         keeps=("地址：县府路1号",),
     ),
@@ -116,10 +116,10 @@ def site_watermark_finder(names: tuple[str, ...]):
         if site_like:
             # The bare name, but not where the page speaks as itself: 某某网北京3月5日消息, 据某某网报道.
             pieces.append(
-                rf"(?<!据)(?:{'|'.join(site_like)})(?:\s*[（(]?{_HOST}[）)]?)?"
+                rf"[_|｜-]?(?<!据)(?:{'|'.join(site_like)})(?:\s*[（(]?{_HOST}[）)]?)?"
                 rf"(?![{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日|报道|報道|讯|訊|消息|记者|記者)"
             )
-    address = r"[（(]?(?:本文地址|本文链接|本文網址|原文地址|原文链接)\s*[：:]\s*" + f"(?:{URL.pattern})" + r"[）)]?"
+    address = r"[（(]?(?:本文地址|本文链接|本文网址|本文網址|原文地址|原文链接)\s*[：:]\s*" + f"(?:{URL.pattern})" + r"[）)]?"
     pieces.append(address)
     regex = re.compile("|".join(f"(?:{p})" for p in pieces))
 
