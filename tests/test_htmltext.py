@@ -127,3 +127,14 @@ def test_html_cleaning_replays_and_settles(page: str) -> None:
     cleaned = clean_text(page, is_html=True)
     assert replay(page, cleaned.edits) == cleaned.text
     assert clean_text(cleaned.text).text == cleaned.text
+
+
+def test_a_subtitle_heading_after_the_title_heading_is_kept_with_it() -> None:
+    page = (
+        "<html><body><div class='nav'><a href='/'>首页</a></div>"
+        "<h1>锻造忠诚干净担当的铁军</h1><h2>——在全省干部队伍建设推进会上的讲话</h2><h3>相关阅读</h3>"
+        "<div class='article'><p>同志们：</p><p>今天召开会议，研究部署干部队伍建设工作，我讲三点意见。</p>"
+        "<p>一、深刻认识加强自身建设的极端重要性。打铁必须自身硬，这是我们的共识。</p></div></body></html>"
+    )
+    lines = clean_text(page, is_html=True).text.split("\n")
+    assert lines[:3] == ["锻造忠诚干净担当的铁军", "——在全省干部队伍建设推进会上的讲话", "同志们："]

@@ -24,6 +24,7 @@ PARTS = {
     "check4": FIXTURE_PAGES.parent / "check4",
     "check5": FIXTURE_PAGES.parent / "check5",
     "check6": FIXTURE_PAGES.parent / "check6",
+    "check7": FIXTURE_PAGES.parent / "check7",
 }
 NOT_PAGES = {"README.md", "annotations.json"}
 
@@ -33,7 +34,7 @@ def report(segmenter):
     return evaluate(FIXTURE_PAGES, load_annotations(ANNOTATIONS), segmenter)
 
 
-@pytest.fixture(scope="module", params=["check", "check2", "check3", "check4", "check5", "check6"])
+@pytest.fixture(scope="module", params=["check", "check2", "check3", "check4", "check5", "check6", "check7"])
 def check_report(request, segmenter):
     folder = PARTS[request.param]
     return request.param, evaluate(folder, load_annotations(folder / "annotations.json"), segmenter)

@@ -645,8 +645,8 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "media_placeholder",
         "A placeholder an aggregator leaves where a picture or video was: [图片], [视频].",
-        _replace("media_placeholder", r"[\[【]\s*(?:图片|圖片|视频|視頻|音频|音頻|图|圖)\s*[\]】]"),
-        examples=(("[图片]", ""), ("会议现场【视频】", "会议现场")),
+        _replace("media_placeholder", r"[\[【]\s*(?:图片|圖片|视频|視頻|音频|音頻|图|圖)\s*[\]】]|\[[A-Z]{1,3}\d{1,3}\]"),
+        examples=(("[图片]", ""), ("会议现场【视频】", "会议现场"), ("要落实[Z1]。", "要落实。")),
         keeps=("【一】", "[1]"),
     ),
     CleanRule(
@@ -833,6 +833,7 @@ RULES: tuple[CleanRule, ...] = (
             ("关于我们 | 联系方式 | 免责声明 | 网站地图", ""),
             ("首页\u3000推荐\u3000要闻\u3000思想\u3000学习文库", ""),
             ("本文已收录至专题：青年干部成长", ""),
+
             ("点击展开全文", ""),
         ),
         keeps=(
@@ -867,6 +868,22 @@ RULES: tuple[CleanRule, ...] = (
         _drop_lines("pull_quote", rf"[“「]?[^\n]{{6,80}}[。！？”」][\s\u3000]*[—－]{{1,2}}\s*[{HAN}·]{{2,6}}", max_chars=100),
         examples=(("老城更新不是推倒重来。——某某某", ""),),
         keeps=("——某某某", "要推进老城更新——这是群众的期盼。"),
+    ),
+    CleanRule(
+        "paywall",
+        "A template site's paywall: the teaser's cut-off mark and its offer to members, "
+        "glued to the last sentence shown or on a line of its own.",
+        _replace(
+            "paywall",
+            r"(?:……|…)?[（(]?[^（）()\n。！？]{0,30}(?:开通会员|開通會員|VIP专享|VIP專享|会员专享|會員專享|开通VIP)[^（）()\n。！？]{0,40}[）)]?"
+            r"|(?m:^[^\n。！？]{0,10}(?:下载Word文档|下載Word文檔|下载完整文档)[^\n。！？]{0,10}$)",
+        ),
+        examples=(
+            ("要组织一次演练……（全文共5200字，开通会员阅读全文）", "要组织一次演练"),
+            ("本文为VIP专享内容，开通会员即可阅读全文并下载Word文档", ""),
+            ("下载Word文档", ""),
+        ),
+        keeps=("要组织一次演练。", "会员单位要开好会。"),
     ),
     CleanRule(
         "licence_tail",

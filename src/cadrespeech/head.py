@@ -154,6 +154,8 @@ TITLE_IN_LEAD = re.compile(rf"(?P<title>[^，。：:\n]{{4,120}}?(?:{SPEECH_WORD
 LEAD_DAY_WORDS = re.compile(r"(?:今日|今天|昨日|昨天|日前)\s*(?:[（(][^（）()]{1,12}[）)])?")
 # A title wrapped whole in book-title marks: 〈共同的未来〉.
 WRAPPED = re.compile(r"[〈《「『](?P<inner>[^〈《「『〉》」』]{2,80})[〉》」』]")
+# A site's column tag before a title: 【讲话】在…上的讲话.
+LEADING_TAG = re.compile(r"^[【\[〖][^】\]〗]{1,6}[】\]〗]\s*(?=\S{4})")
 SPACED_OUT = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}](?:[ \u3000]|$|[^{HAN}]))")
 
 
@@ -165,6 +167,7 @@ def clean_title(text: str) -> str:
     """
     text = re.sub(r"\s*(?:[—－―]{1,2}|──)\s*(?=[在於于])", "——", text.strip()).replace("──", "——")
     text = TRAILING_NOTE.sub(r"\1", text)
+    text = LEADING_TAG.sub("", text)
     wrapped = WRAPPED.fullmatch(text)
     if wrapped:
         text = wrapped.group("inner")

@@ -221,8 +221,8 @@ def html_changes(raw: str) -> list[Change]:
             element.drop = parent_drop
         elif element.drop is None and id(element) not in ancestors and not _holds_the_speech(element, core):
             element.drop = _soft_drop(element) or ("html_link_list" if _is_link_list(element, content) else None)
-    kept_title = _title_before(ordered, content)
-    return _merge(list(_event_changes(raw, events, ends, content, kept_title)))
+    kept_titles = _title_before(raw, ordered, content)
+    return _merge(list(_event_changes(raw, events, ends, content, kept_titles)))
 
 
 def _count_text(events: list[Event], ends: list[int], raw: str, ordered: list[Element]) -> None:
@@ -288,7 +288,7 @@ def _is_link_list(element: Element, content: Element) -> bool:
     )
 
 
-def _title_before(ordered: list[Element], content: Element) -> Element | None:
+def _title_before(raw: str, ordered: list[Element], content: Element) -> tuple[Element, ...]:
     """A heading before the content (an <h1>, or a block classed as a title) that names the page.
 
     Section headings (<h2>, <h3>) inside the content do not stop it; an <h1> does.
@@ -301,16 +301,28 @@ def _title_before(ordered: list[Element], content: Element) -> Element | None:
         return element.tag in BLOCK_TAGS and "title" in names and "subtitle" not in names and 0 < element.text <= TITLE_MAX_CHARS
 
     if any(e.tag == "h1" and content.start <= e.start < content.end and not e.drop for e in ordered):
-        return None
+        return ()
     headings = [e for e in ordered if e.end <= content.start and not e.drop and e.text and is_heading(e)]
     if not headings:
-        return None
+        return ()
     # The most prominent: an <h1> over an <h2>, then a classed title; the last of equals.
-    return min(headings, key=lambda e: (e.tag if e.tag in HEADING_TAGS else "h9", -e.start))
+    title = min(headings, key=lambda e: (e.tag if e.tag in HEADING_TAGS else "h9", -e.start))
+    # A subtitle heading right after it (<h2>——在…上的讲话</h2>) belongs to the title.
+    subtitles = [e for e in headings if e.start > title.start and SUBTITLE_START.match(_visible_text(raw, e))]
+    return (title, *subtitles)
 
 
-def _event_changes(raw: str, events: list[Event], ends: list[int], content: Element, title: Element | None):
-    kept = {id(e) for e in _elements(content)} | ({id(e) for e in _elements(title)} if title else set())
+# A heading that opens with a dash continues the title above it: ——在…上的讲话.
+SUBTITLE_START = re.compile(r"\s*(?:[—－―]{1,2}|--|──)")
+_TAG_TEXT = re.compile(r"<[^>]*>")
+
+
+def _visible_text(raw: str, element: Element) -> str:
+    return html.unescape(_TAG_TEXT.sub("", raw[element.start : element.end])).strip()
+
+
+def _event_changes(raw: str, events: list[Event], ends: list[int], content: Element, titles: tuple[Element, ...]):
+    kept = {id(e) for e in _elements(content)} | {id(e) for title in titles for e in _elements(title)}
     for event, end in zip(events, ends, strict=True):
         element = event.element
         if element.drop:
