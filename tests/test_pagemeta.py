@@ -267,3 +267,14 @@ HTML_BITS = st.sampled_from(
 def test_any_page_gives_a_record_and_only_real_dates(page: str, markup: str) -> None:
     meta = read_page_meta(page, markup)
     assert meta.published is None or parse_date(meta.published) == meta.published
+
+
+def test_front_matter_tags_reach_the_documents_rows(segmenter) -> None:
+    from cadrespeech.pipeline import process_page
+    from cadrespeech.records import RawPage
+    from cadrespeech.rows import page_rows
+
+    page = "---\ntitle: 在全县大会上的讲话\ndate: 2023-03-02\ntags: [作风建设, 基层治理]\n---\n同志们：\n今天开会，我讲三点意见。\n"
+    processed = process_page(RawPage("a.md", page.encode(), "0" * 64), segmenter)
+    (row,) = page_rows(processed)["documents"]
+    assert row["page_tags"] == ["作风建设", "基层治理"] and row["published"] == "2023-03-02"

@@ -56,6 +56,7 @@ def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
                 "source_file": decoded.source,
                 "speech_index": speech.index,
                 "page_title": page.page_title,
+                "page_tags": list(page.meta.tags),
                 **speech_metadata(speech),
                 "text": speech.text,
                 "text_offset": speech.offset,

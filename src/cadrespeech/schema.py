@@ -23,6 +23,7 @@ DOCUMENTS = Features(
         "source_file": STRING,
         "speech_index": INT32,
         "page_title": STRING,
+        "page_tags": List(STRING),
         "title": STRING,
         "title_reason": STRING,
         "subtitle": STRING,

@@ -16,6 +16,7 @@ def page_to_dict(page: ProcessedPage) -> dict[str, Any]:
         "encoding": decoded.encoding,
         "newlines": decoded.newlines,
         "page_title": page.page_title,
+        "page_tags": list(page.meta.tags),
         "edits": [edit_to_dict(edit) for edit in page.cleaned.edits],
         "speeches": [speech_to_dict(speech) for speech in page.speeches],
     }
