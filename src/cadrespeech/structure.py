@@ -103,10 +103,8 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[tuple[i
         if len(groups) > 1 and not speeches and page_title is None and head.title_line:
             # A collection's own title stands above its first speech's title.
             # A headline naming a person (县委书记某某：…) is the first article's, not the collection's.
-            above = [line.text for line in head_lines[: head.title_line] if not speaker_of(line.text)]
-            page_title = decide_head(above, meta, collection=True).title if above else None
-        if len(groups) == 1:
-            page_title = head.title  # the built speech may still drop it (a news headline over a speech)
+            collection_head = [line.text for line in head_lines[: head.title_line] if not speaker_of(line.text)]
+            page_title = decide_head(collection_head, meta, collection=True).title if collection_head else None
         if not group:
             continue
         if not body_lines:
@@ -117,7 +115,7 @@ def structure_page(text: str, meta: PageMeta | None = None, leads: tuple[tuple[i
         lead = (*above, *(line.text for line in head_lines)) if not speeches else ()
         speeches.append(_build_speech(text, len(speeches), head, body_lines, meta, lead))
     if len(groups) == 1 and speeches:
-        page_title = speeches[0][0].title
+        page_title = speeches[0][0].title  # a page holding one speech is named by it
     return PageStructure(page_title=page_title, speeches=tuple(speeches))
 
 
