@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .structure_rules import ADDRESS_THEN_TEXT, OPENING_ADDRESS
+
 Evidence = Callable[[str, str], str | None]  # (title, text) -> reason, or None
 
 
@@ -105,19 +107,12 @@ def _opens_with_address(_title: str, text: str) -> str | None:
     news site's headline says about it, the page gives the speech itself (a letter's
     salutation is caught first, by its formulae)."""
     for line in [line.strip() for line in text.split("\n") if line.strip()][:OPENING_LINES]:
-        if _ADDRESS_LINE.fullmatch(line) or _ADDRESS_START.match(line):
+        if OPENING_ADDRESS.fullmatch(line) or ADDRESS_THEN_TEXT.match(line):
             return f"opens with the address {line[:20]}"
     return None
 
 
 OPENING_LINES = 1
-# A short line that names listeners and ends with a colon; or the usual address with the first sentence after it.
-_ADDRESS_LINE = re.compile(
-    r"(?=[^\n]*(?:们|們|各位|尊敬|亲爱|親愛|来宾|來賓|代表|同志|朋友|市民|乡亲|鄉親|同胞))[^。？！\n]{2,60}[：:]"
-)
-_ADDRESS_START = re.compile(
-    r"(?:同志们|同志們|各位[\u4e00-\u9fff]{0,8}|尊敬的[^。！？\n]{1,60}?|亲爱的[^。！？\n]{1,30}?|親愛的[^。！？\n]{1,30}?)[：:]\S"
-)
 
 
 def _short_stub(_title: str, text: str) -> str | None:

@@ -67,14 +67,28 @@ class MarkupSign:
 # How much of a page sniffing reads: the opening says what a page is, and a long page
 # must not cost more to sniff.
 SNIFF_CHARS = 4096
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*$", re.M | re.S)
-_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:(?:[ \t]|$)", re.M)
+# YAML front matter: a block between two "---" lines that opens the page and holds a
+# "key:" line (or nothing); a page that opens with a rule around a heading is not one.
+_FENCED = re.compile(r"\A---[ \t]*\n(?P<yaml>[\s\S]*?)^---[ \t]*$\n?", re.M)
+_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?:[ \t]|$)", re.M)
+
+
+def front_matter(text: str) -> re.Match[str] | None:
+    """The front matter opening ``text``, with its closing newline; group ``yaml`` is its content.
+
+    >>> front_matter("---\\ntitle: 讲话\\n---\\n同志们：").group("yaml")
+    'title: 讲话\\n'
+    """
+    block = _FENCED.match(text)
+    if block is None or (block.group("yaml") and not _KEY_LINE.search(block.group("yaml"))):
+        return None
+    return block
 
 
 def opens_with_front_matter(text: str) -> bool:
-    """YAML front matter: a block between two "---" lines, opening the page, with a "key:" line."""
-    block = _FRONT_MATTER.match(text)
-    return block is not None and _FRONT_MATTER_KEY.search(block.group(1)) is not None
+    """A page that opens with front matter holding at least one "key:" line is markdown."""
+    block = front_matter(text)
+    return block is not None and _KEY_LINE.search(block.group("yaml")) is not None
 
 
 # First sign found wins, in this order. Front matter comes before HTML because it must

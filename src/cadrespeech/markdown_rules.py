@@ -19,25 +19,8 @@ from .clean_rules import CleanRule
 from .clean_rules import _replace as replace_pattern  # the text table's regex finder, shared so both tables build rows alike
 from .edits import Change
 from .html_rules import BLOCK_TAGS
+from .ingest import front_matter
 from .textclass import HAN_CHAR, URL
-
-# YAML front matter: a block between two ``---`` lines at the very start of the page,
-# holding a ``key:`` line (or nothing), as ``ingest.opens_with_front_matter`` sniffs it:
-# a page that opens with a rule around a heading is not front matter.
-_FENCED = re.compile(r"\A---[ \t]*\n(?P<yaml>[\s\S]*?)^---[ \t]*$\n?", re.M)
-_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?:[ \t]|$)", re.M)
-
-
-def front_matter(text: str) -> re.Match[str] | None:
-    """The front matter opening ``text``, with its closing newline; group ``yaml`` is its content.
-
-    >>> front_matter("---\\ntitle: 讲话\\n---\\n同志们：").group("yaml")
-    'title: 讲话\\n'
-    """
-    block = _FENCED.match(text)
-    if block is None or (block.group("yaml") and not _KEY_LINE.search(block.group("yaml"))):
-        return None
-    return block
 
 
 def _front_matter(text: str) -> Iterator[Change]:

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 import yaml
 from htmldate import find_date
 
-from .markdown_rules import front_matter
+from .ingest import front_matter
 from .records import PageMeta
 
 EARLIEST_YEAR = 1900

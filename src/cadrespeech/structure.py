@@ -17,6 +17,7 @@ from .head import SENDER_END, Head, date_in_lead, decide_head, fold, is_date_lin
 from .head_rules import LEAD_LINE, ORIGINAL_TITLE, is_person_name
 from .records import Block, PageMeta, Section, Speech
 from .structure_rules import (
+    ADDRESS_THEN_TEXT,
     CLOSING_START,
     DATE_LINE,
     DATED_NOTE,
@@ -40,10 +41,6 @@ MAX_HEAD_LINES = 8
 LEAD_PARAGRAPHS = 2
 # What a letter's signer writes after the name: 敬上, 谨启.
 SIGN_OFF = re.compile(r"[\s\u3000]*(?:敬上|謹上|谨上|敬啟|敬启|謹啟|谨启|敬呈)$")
-# An opening address with the first sentence on its line: 同志们：今天，我们召开…
-ADDRESS_THEN_TEXT = re.compile(
-    r"(?:同志们|同志們|各位代表|各位委员|各位领导|女士们、先生们|尊敬的[^。！？\n]{1,60}?|亲爱的[^。！？\n]{1,30}?)[：:]\S"
-)
 BYLINE_FIELDS = 3
 # A form's field label on its own line (文　　号：, 名　　称：) belongs to the head.
 FIELD_LABEL = re.compile(r"[\u4e00-\u9fff\u3000 ]{1,8}[：:]")

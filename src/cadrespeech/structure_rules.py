@@ -84,9 +84,15 @@ ELISION = re.compile(r"[（(](?:略|此处略|内容略|以下略|下略|文略|
 # Also any short line that ends with a colon and names its listeners: 各位同学、各位老师、家长朋友们：
 OPENING_ADDRESS = re.compile(
     r"(?:同志们|各位代表|各位委员|各位领导|同志们、朋友们|女士们、先生们|尊敬的[^。！？\n]{1,60})[：:！!，,]"
-    r"|(?=[^\n]*(?:们|們|各位|尊敬|亲爱|親愛|来宾|來賓|代表|同志|朋友|老师|老師|同学|同學|先生|女士|领导|領導))[^。？！\n]{2,60}[：:]"
+    r"|(?=[^\n]*(?:们|們|各位|尊敬|亲爱|親愛|来宾|來賓|代表|同志|朋友|老师|老師|同学|同學|先生|女士|领导|領導|市民|乡亲|鄉親|同胞))"
+    r"[^。？！\n]{2,60}[：:]"
     # a greeting that ends the address: 各位村里长、各位乡亲，大家早安！
     r"|(?=[^\n]*(?:各位|们|們))[^。？！\n]{2,80}[，,]\s*(?:大家|各位)?(?:早安|早上好|上午好|中午好|下午好|晚上好|好)[！!]"
+)
+
+# An opening address with the first sentence on its line: 同志们：今天，我们召开…
+ADDRESS_THEN_TEXT = re.compile(
+    r"(?:同志们|同志們|各位[\u4e00-\u9fff]{0,8}|女士们、先生们|尊敬的[^。！？\n]{1,60}?|亲爱的[^。！？\n]{1,30}?|親愛的[^。！？\n]{1,30}?)[：:]\S"
 )
 
 # A paragraph that starts the closing part once the numbered body is over.
