@@ -53,6 +53,11 @@ def fixture_pages_as_raw(folder: Path) -> Path:
     return Path(shutil.copytree(FIXTURE_PAGES, folder, ignore=shutil.ignore_patterns("README.md", "annotations.json")))
 
 
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes: what two releases must share to be the same."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def make_raw_folder(folder: Path) -> Path:
     """The seed, the fixture pages, a binary page and a byte-identical copy of the seed."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,3 +135,67 @@ def test_clean_properties_on_arbitrary_text(text: str) -> None:
         assert text[edit.start : edit.end] == edit.before
     assert clean_text(cleaned.text).text == cleaned.text
     assert clean_text(cleaned.text).edits == ()
+
+
+TAG = re.compile(r"<[^<>]*>")
+
+
+def markup_rows(raw: str, edits) -> list[tuple[str, str]]:
+    """(rule, tag) for every tag in ``raw``, with the rule of the ledger row that holds it."""
+    rows = []
+    for tag in TAG.finditer(raw):
+        (edit,) = [e for e in edits if e.start <= tag.start() and tag.end() <= e.end]  # never split between rows
+        rows.append((edit.rule, tag.group()))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("page", "markup", "text"),
+    [
+        # blank_line takes the line breaks the block tags left, not the tags.
+        ("<div><p>同志们：</p>\n\n<p>  </p>\n<p>今天召开会议。</p></div>", "html", "今天召开会议。"),
+        (
+            "<html><body><div class='article'><p>同志们：</p>\n\n<p>  </p>\n<p>今天召开全县工作会议，研究部署今年的工作。</p>"
+            "<p>一、要提高认识，抓好落实〔1〕。</p>\n<p>注释：</p>\n<p>〔1〕见某某文件汇编，第二卷。</p></div></body></html>",
+            "html",
+            "同志们：\n今天召开全县工作会议，研究部署今年的工作。\n一、要提高认识，抓好落实。",
+        ),
+        ("---\ntitle: 讲话\n---\n<p>同志们：</p>\n\n<br>\n<p>今天召开会议。</p>", "markdown", "同志们：\n今天召开会议。"),
+    ],
+    ids=["blank_lines", "notes_block", "markdown_tags"],
+)
+def test_markup_stays_under_the_markup_rules_that_removed_it(page: str, markup: str, text: str) -> None:
+    cleaned = clean_text(page, markup=markup)
+    assert cleaned.text == text
+    assert replay(page, cleaned.edits) == cleaned.text
+    rules = {rule for rule, _ in markup_rows(page, cleaned.edits)}
+    assert all(rule.startswith(("html_", "md_")) for rule in rules), rules
+    # Text rules still log the text they remove, and nothing else.
+    for edit in cleaned.edits:
+        if not edit.rule.startswith(("html_", "md_")):
+            assert not TAG.search(edit.before), edit
+
+
+def test_a_notes_block_split_around_its_tags_still_reads_back() -> None:
+    from cadrespeech.notes import extract_notes
+
+    page = (
+        "<html><body><div class='article'><p>同志们：</p><p>今天召开会议，要抓好落实〔1〕，加强学习〔2〕。</p>"
+        "<p>注释：</p>\n<p>〔1〕见某某文件汇编，第二卷。</p>\n<p>〔2〕同上。</p></div></body></html>"
+    )
+    cleaned = clean_text(page, is_html=True)
+    assert [(n.marker, n.text) for n in extract_notes(page, cleaned)] == [("〔1〕", "见某某文件汇编，第二卷。"), ("〔2〕", "同上。")]
+    assert {e.rule for e in cleaned.edits if "〔2〕同上。" in e.before} == {"note_block"}
+
+
+def test_numbered_notes_parted_only_by_block_tags_still_read_back() -> None:
+    from cadrespeech.notes import extract_notes
+
+    page = (
+        "<html><body><div class='article'><p>同志们：</p><p>今天召开全县工作会议，部署推进“链长制”和“一网通办”两项工作。</p>"
+        "<p>一、要提高认识，抓好落实。各级各部门要把这两项工作摆上重要位置。</p>\n"
+        "<p><strong>名词解释</strong></p>\n<p>1.“链长制”：由县领导担任产业链链长的工作机制。</p>\n"
+        "<p>2.“一网通办”：政务服务事项网上一次登录、一网办理。</p></div></body></html>"
+    )
+    cleaned = clean_text(page, is_html=True)
+    assert [n.marker for n in extract_notes(page, cleaned)] == ["1.", "2."]

@@ -19,11 +19,7 @@ from cadrespeech.ingest import sha256_hex
 from cadrespeech.release import build_release
 from cadrespeech.schema import CONFIGS, arrow_schema, data_file
 
-from .conftest import CARD, CITATION, SEED, make_raw_folder
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import CARD, CITATION, SEED, make_raw_folder, tree_bytes
 
 
 def test_release_layout_and_manifest(built_release: Path) -> None:
@@ -62,7 +58,7 @@ def test_card_has_hub_metadata_features_and_statistics(built_release: Path) -> N
     for info in meta["dataset_info"]:
         assert Features._from_yaml_list(info["features"]) == CONFIGS[info["config_name"]]
     assert "## This release: v0.1.0" in prose
-    assert "| `broken.txt` | error | ingest |" in prose
+    assert "| broken.txt | error | ingest |" in prose
     assert "| `watermark_copyright` |" in prose
 
 
@@ -79,10 +75,12 @@ def test_existing_version_is_immutable(built_release: Path, tmp_path: Path) -> N
     raw = make_raw_folder(tmp_path / "raw")
     assert build_release("0.1.0", raw, out, CARD, CITATION, progress=False).status == "identical"
     (raw / "sites" / "tpl_deep_levels.txt").unlink()
-    with pytest.raises(ReleaseExists, match="already exists"):
+    with pytest.raises(ReleaseExists, match="already exists") as refused:
         build_release("0.1.0", raw, out, CARD, CITATION, progress=False)
+    # The refusal names what differs: the data files that lost the page, and what vouches for them.
+    assert "documents/train-00000-of-00001.parquet" in str(refused.value) and "manifest.json" in str(refused.value)
     assert tree_bytes(out / "v0.1.0") == before
-    assert sorted(p.name for p in out.iterdir()) == ["v0.1.0"]  # no temporary left
+    assert sorted(p.name for p in out.iterdir()) == [".v0.1.0.lock", "v0.1.0"]  # the lock file stays; no temporary left
 
 
 def test_cli_refuses_a_changed_rebuild_with_exit_code_3(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
@@ -146,7 +144,7 @@ def test_a_killed_build_leaves_no_partial_release(built_release: Path, tmp_path:
     # The next build of that version clears what the killed one left and succeeds.
     finished = subprocess.run(command, cwd=Path(CARD).parent, env=env, capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["v0.1.0", "v0.2.0"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".lock")) == ["v0.1.0", "v0.2.0"]
 
 
 def test_verify_passes_on_a_sound_release(built_release: Path) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -62,7 +64,11 @@ def test_the_page_holds_the_releases_figures_terms_and_clusters(report: Path, re
 
 
 def test_figures_are_the_same_bytes_each_time(release: Path, report: Path, tmp_path: Path) -> None:
-    again = write_report(release, tmp_path)
+    # Labels are ASCII, so no figure needs a Chinese font: matplotlib warns of any
+    # character its default font cannot draw, and that fails here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing from font")
+        again = write_report(release, tmp_path)
     for figure in FIGURES:
         name = f"figures/{figure.name}.png"
         assert (again.parent / name).read_bytes() == (report.parent / name).read_bytes()
@@ -73,6 +79,7 @@ def test_every_genre_the_classifier_names_has_an_english_label() -> None:
     named |= {name for _, name in genre._SPEECH_GENRES}
     named |= {name for rule in genre.GENRE_RULES for _, name in rule.genre_by_title}
     assert named <= GENRE_LABELS.keys(), named - GENRE_LABELS.keys()
+    assert all(label.isascii() for label in GENRE_LABELS.values()), "figure labels need no Chinese font"
 
 
 def test_the_report_command_writes_the_page(release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,18 +92,66 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+# Appended to a copy of the page: every distinct Han character of the page is measured
+# where it stands (same font, same lang). A Chinese font draws an ideograph one em wide;
+# with no such font the browser draws its missing-glyph box, as for a private-use
+# character, which no font draws. The page's own load handler runs first.
+HAN_PROBE = r"""<script>
+window.addEventListener('load', function () {
+  var seen = new Map(), walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('script,style')) continue;
+    for (var c of node.data.match(/\p{Script=Han}/gu) || []) if (!seen.has(c)) seen.set(c, node.parentElement);
+  }
+  var place = function (text, parent) {
+    var span = document.createElement('span');
+    span.style.cssText = 'position:absolute;white-space:pre;font-size:100px';
+    span.textContent = text;
+    return parent.appendChild(span);
+  };
+  var box = place('\uE000', document.body), spans = [...seen].map(([c, parent]) => [c, place(c, parent)]);
+  var width = (span) => Math.round(span.getBoundingClientRect().width * 10) / 10;
+  document.body.setAttribute('data-box-width', width(box));
+  document.body.setAttribute('data-han-widths', spans.map(([c, span]) => c + ':' + width(span)).join(' '));
+});
+</script>"""
+
+
+def han_widths(dom: str) -> tuple[dict[str, float], float]:
+    """The probe's widths (at 100px) of each Han character on the page, and of a missing glyph."""
+    box = re.search(r'data-box-width="([\d.]+)"', dom)
+    widths = re.search(r'data-han-widths="([^"]*)"', dom)
+    assert box and widths, "the Han width probe did not run"
+    pairs = (pair.rsplit(":", 1) for pair in html.unescape(widths.group(1)).split())
+    return {char: float(width) for char, width in pairs}, float(box.group(1))
+
+
 @pytest.mark.skipif(chromium() is None and not os.environ.get("CI"), reason="Chromium is not installed (CI installs it)")
 def test_the_report_opens_in_headless_chromium_with_every_figure_loaded(report: Path, tmp_path: Path) -> None:
     browser = chromium()
     assert browser, "CI must install Chromium (apt-get install chromium)"
     flags = (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}")
-    url = report.resolve().as_uri()
-    dom = subprocess.run([browser, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True).stdout
+    page = report.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page, "the page's content is Chinese; lang picks the browser's Chinese font"
+    # The page itself, with a base so its figures load from beside it, plus the probe.
+    probe = tmp_path / "probe.html"
+    base = f'<base href="{report.parent.resolve().as_uri()}/">'
+    probe.write_text(page.replace("<head>", "<head>" + base, 1).replace("</body>", HAN_PROBE + "</body>", 1), encoding="utf-8")
+    dom = subprocess.run([browser, *flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120, check=True).stdout
     assert 'data-ready="yes"' in dom, "the page's load handler did not run"
     loaded = dict(re.findall(r'data-figure="(\w+)" data-loaded="(\w+)"', dom))
     assert loaded == {figure.name: "yes" for figure in FIGURES}
+    widths, box = han_widths(dom)
+    assert widths, "the report should show Chinese terms and titles"
+    boxes = {char: width for char, width in widths.items() if abs(width - 100) > 1}
+    assert not boxes, (
+        f"{len(boxes)} of {len(widths)} Chinese characters on the report render as boxes (tofu), not one em wide: "
+        f"{dict(list(boxes.items())[:5])} at 100px, a missing glyph is {box}px. No Chinese font is installed: "
+        "apt-get install fonts-noto-cjk (.ci/run does)"
+    )
     shot = tmp_path / "shot.png"
-    subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1000,3000", url], capture_output=True, timeout=120, check=True)
+    screenshot = [browser, *flags, f"--screenshot={shot}", "--window-size=1000,3000", report.resolve().as_uri()]
+    subprocess.run(screenshot, capture_output=True, timeout=120, check=True)
     assert shot.read_bytes().startswith(PNG_MAGIC) and shot.stat().st_size > 50_000  # a blank page is a few kB
 
 

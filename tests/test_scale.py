@@ -11,11 +11,7 @@ from cadrespeech.pages import BuildOptions, PageCache
 from cadrespeech.release import build_release
 from cadrespeech.tokens import Segmenter
 
-from .conftest import CARD, CITATION, FIXTURE_PAGES, ROOT, make_raw_folder
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import CARD, CITATION, FIXTURE_PAGES, ROOT, make_raw_folder, tree_bytes
 
 
 @pytest.fixture

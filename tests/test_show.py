@@ -171,6 +171,11 @@ def test_a_removal_that_does_not_match_the_page_is_an_error() -> None:
         explain_view("首页讲话", [Edit("breadcrumb", 0, 2, "正文", "")], colour=False)
 
 
-def test_a_page_cannot_drive_the_terminal() -> None:
-    view = explain_view("讲话\x1b[2J完", [Edit("x", 0, 1, "讲", "")], colour=True)
-    assert "\x1b[2J" not in view and "␛[2J" in view
+@pytest.mark.parametrize("colour", [True, False])
+@pytest.mark.parametrize("control", ["\x1b[2J", "\x9b2J", "\u202e", "\x07", "\x7f"])
+def test_a_page_cannot_drive_the_terminal_with_colour_on_or_off(colour: bool, control: str) -> None:
+    text = f"讲话{control}完"
+    explained = explain_view(text, [Edit("x", 0, 1, "讲", "")], colour=colour)
+    shown = speech_text_view(f"同志们：{control}今天开会。", (), colour=colour)
+    for view in (explained, shown):
+        assert control not in view and control.encode("unicode_escape").decode() in view

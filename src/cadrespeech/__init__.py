@@ -10,7 +10,7 @@ from .pipeline import process_page
 from .records import Cleaned, DecodedPage, Edit, ProcessedPage, RawPage, Section, Sentence, Speech, Token
 from .tokens import Segmenter
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 __all__ = [
     "CadrespeechError",

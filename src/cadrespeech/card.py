@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .escaping import for_markdown
 from .report import FIGURES
 from .schema import CONFIGS, DEFAULT_CONFIG, data_file
 
@@ -61,16 +62,36 @@ def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int
 
 
 def render_card(
-    version: str, statistics: dict[str, Any], splits: dict[str, tuple[int, int]], reports: tuple[PageReport, ...], prose: str
+    version: str,
+    statistics: dict[str, Any],
+    splits: dict[str, tuple[int, int]],
+    reports: tuple[PageReport, ...],
+    prose: str,
+    manifest_sha256: str,
 ) -> str:
+    """The card: YAML header, the project's prose, and this release's figures and checksum.
+
+    Everything that came from a page or a file name is escaped (``for_markdown``), so it
+    shows as text and cannot break the tables or the YAML header.
+    """
     metadata = card_metadata(version, statistics["documents"], splits)
     header = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{header}---\n\n{prose.strip()}\n\n{_release_section(version, statistics, reports)}"
+    return f"---\n{header}---\n\n{prose.strip()}\n\n{_release_section(version, statistics, reports, manifest_sha256)}"
 
 
-def _release_section(version: str, statistics: dict[str, Any], reports: tuple[PageReport, ...]) -> str:
+# How the card names the manifest's checksum; ``verify`` looks for this line.
+MANIFEST_LINE = "manifest.json sha256: `{}`"
+
+
+def _release_section(version: str, statistics: dict[str, Any], reports: tuple[PageReport, ...], manifest_sha256: str) -> str:
     lines = [
         f"## This release: v{version}",
+        "",
+        MANIFEST_LINE.format(manifest_sha256),
+        "",
+        "The manifest lists every other file of the release with its sha256 and size; `SHA256SUMS` covers the "
+        "manifest and this card. `cadrespeech verify` checks all of it; `cadrespeech cite` puts the manifest's "
+        "sha256 into the citation, so a citation pins these bytes.",
         "",
         "| | count |",
         "|---|---:|",
@@ -109,8 +130,8 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
     else:
         lines += ["| file | status | stage | reason |", "|---|---|---|---|"]
         for report in failed:
-            reason = (report.reason or "").replace("|", "\\|")
-            lines.append(f"| `{report.source}` | {report.status} | {report.stage or ''} | {reason} |")
+            cells = (report.source, report.status, report.stage or "", report.reason or "")
+            lines.append("| " + " | ".join(for_markdown(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -27,6 +27,17 @@ def load_cff(path: Path) -> dict[str, Any]:
     return data
 
 
+def pinned_cff(data: dict[str, Any], manifest_sha256: str) -> str:
+    """The release's CITATION.cff with the manifest's sha256 as an identifier, so the citation pins the bytes.
+
+    >>> print(pinned_cff({"cff-version": "1.2.0", "title": "cadrespeech"}, "ab" * 32).splitlines()[-3])
+    - type: other
+    """
+    identifier = {"type": "other", "value": f"sha256:{manifest_sha256}", "description": "sha256 of the release's manifest.json"}
+    pinned = {**data, "identifiers": [*data.get("identifiers", []), identifier]}
+    return yaml.safe_dump(pinned, sort_keys=False, allow_unicode=True, width=1000)
+
+
 def bibtex(data: dict[str, Any], manifest_sha256: str | None = None) -> str:
     """A BibTeX @misc entry naming the release version.
 

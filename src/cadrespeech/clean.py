@@ -83,12 +83,24 @@ def clean_text(
     # Read from the raw page without its invisible characters, so that cleaning the clean
     # text again finds no name the first pass did not (idempotence).
     names = infer_site_names(INVISIBLE.sub("", raw)) if site_names is None else site_names
-    rules = config.active_rules(markup)
-    if SITE_WATERMARK not in config.skip:
-        finder = site_watermark_finder(names)
-        # Last, so that the lines naming the site (breadcrumb, footer) go whole under their own rules.
-        rules = (*rules, CleanRule(SITE_WATERMARK, "The page's own site name and address glued into its text.", finder, (), ()))
-    return apply_rules(raw, rules, text, ledger)
+    for _ in range(MAX_ROUNDS):
+        cleaned = apply_rules(raw, _with_watermarks(config.active_rules(markup), config, names), text, ledger)
+        # A name can surface only once what stood above it is gone (a masthead under a
+        # breadcrumb); cleaning again with it makes the result a fixpoint, as the clean
+        # text itself would show that name.
+        surfaced = set(infer_site_names(cleaned.text)) - set(names)
+        if not surfaced or SITE_WATERMARK in config.skip:
+            return cleaned
+        names = (*names, *sorted(surfaced))
+    return cleaned
+
+
+def _with_watermarks(rules: tuple[CleanRule, ...], config: CleanConfig, names: tuple[str, ...]) -> tuple[CleanRule, ...]:
+    if SITE_WATERMARK in config.skip:
+        return rules
+    finder = site_watermark_finder(names)
+    # Last, so that the lines naming the site (breadcrumb, footer) go whole under their own rules.
+    return (*rules, CleanRule(SITE_WATERMARK, "The page's own site name and address glued into its text.", finder, (), ()))
 
 
 def apply_rules(raw: str, rules: tuple[CleanRule, ...], text: str | None = None, ledger: list[Edit] | None = None) -> Cleaned:

@@ -16,16 +16,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .citation import bibtex, load_cff
+from .citation import bibtex, load_cff, pinned_cff
 from .clean import CleanConfig
 from .errors import CadrespeechError, ReleaseExists
+from .escaping import for_terminal
 from .ingest import read_page, sha256_hex
 from .pipeline import process_page
 from .tokens import Segmenter
 from .views import explain_edits, page_to_dict
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_EXISTS = 0, 1, 2, 3
-EXIT_CODES = "exit codes: 0 success, 1 problems found (verify), 2 bad input or usage, 3 release exists and differs"
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_EXISTS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CODES = (
+    "exit codes: 0 success, 1 problems found (verify), 2 bad input, usage or a system error (full disk), "
+    "3 release exists and differs, 130 interrupted"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,13 +38,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except ReleaseExists as error:
-        print(f"cadrespeech: error: {error}", file=sys.stderr)
+        say(f"error: {error}")
         return EXIT_EXISTS
     except CadrespeechError as error:
-        print(f"cadrespeech: error: {error}", file=sys.stderr)
+        say(f"error: {error}")
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
+    except OSError as error:  # a full disk, a read-only folder: the system's reason, in one line
+        where = f"{error.filename}: " if error.filename else ""
+        say(f"error: {where}{error.strerror or error}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        say("interrupted; nothing was released")
+        return EXIT_INTERRUPTED
+
+
+def say(message: str) -> None:
+    """One line on stderr; whatever in it came from a page or a file name cannot drive the terminal."""
+    print(f"cadrespeech: {for_terminal(message)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--version", required=True, dest="release_version", help="the release version, X.Y.Z")
     build.add_argument("--raw", type=Path, default=Path("corpus/raw"), help="folder of raw pages (default: corpus/raw)")
     build.add_argument("--out", type=Path, default=None, help="releases folder (default: $CADRESPEECH_RELEASES or corpus/releases)")
-    build.add_argument("--card", type=Path, default=Path("DATASET_CARD.md"), help="the card's prose (default: DATASET_CARD.md)")
-    build.add_argument("--citation", type=Path, default=Path("CITATION.cff"), help="the citation file (default: CITATION.cff)")
+    build.add_argument("--card", type=Path, default=None, help="the card's prose (default: the DATASET_CARD.md shipped with cadrespeech)")
+    build.add_argument("--citation", type=Path, default=None, help="the citation file (default: the CITATION.cff shipped with cadrespeech)")
     build.add_argument("--skip-rule", action="append", default=[], metavar="RULE", help="a cleaning rule to switch off (repeatable)")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     build.add_argument("--segmenter", choices=("jieba", "rjieba"), default="jieba", help="jieba (reference) or rjieba (fast; extra 'fast')")
@@ -127,20 +143,25 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_clean(args: argparse.Namespace) -> int:
     path: Path = args.path
-    if not path.is_file():
+    if path.is_dir():
+        raise CadrespeechError(f"{path}: a folder; clean takes one page file (for a folder: cadrespeech build --raw FOLDER)")
+    if not path.exists():
         raise CadrespeechError(f"{path}: no such file")
-    page = process_page(read_page(path.resolve(), path.resolve().parent), Segmenter())
+    page = process_page(read_page(path.absolute(), path.absolute().parent), Segmenter())
     if args.explain:
         for line in explain_edits(page.decoded.text, page.cleaned.edits):
-            print(line)
+            print(for_terminal(line, keep_lines=True))
         counts = Counter(edit.rule for edit in page.cleaned.edits)
         print(f"{len(page.cleaned.edits)} edits: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
     elif args.format == "json":
-        json.dump(page_to_dict(page), sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        # JSON escapes C0 controls itself; C1 controls and bidi overrides become \\uXXXX here.
+        print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(page_to_dict(page), ensure_ascii=False, indent=1)))
     else:
-        print("\n\n".join(speech.text for speech in page.speeches))
+        print(for_terminal("\n\n".join(speech.text for speech in page.speeches), keep_lines=True))
     return EXIT_OK
+
+
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # The release commands import their modules when run: they pull in ``datasets``,
@@ -173,11 +194,13 @@ def _run_build(args: argparse.Namespace) -> int:
     for report in result.problems:
         what = "page failed" if report.status == "error" else f"page skipped ({report.status})"
         where = f"{report.stage}: " if report.stage else ""
-        print(f"cadrespeech: {what}: {report.source}: {where}{report.reason}", file=sys.stderr)
+        say(f"{what}: {report.source}: {where}{report.reason}")
+    for warning in result.warnings:
+        say(f"warning: {warning}")
     state = "built" if result.status == "created" else "unchanged (identical rebuild of)"
     summary = f"{result.documents} documents from {result.pages_ok} of {result.pages} pages"
-    print(f"cadrespeech: {state} {result.path.name}: {summary}", file=sys.stderr)
-    print(result.path)
+    say(f"{state} {result.path.name}: {summary}")
+    print(for_terminal(str(result.path)))
     return EXIT_OK
 
 
@@ -188,11 +211,11 @@ def _run_verify(args: argparse.Namespace) -> int:
     path = release_path(args.release, args.releases)
     problems = verify_release(path)
     for problem in problems:
-        print(problem)
+        print(for_terminal(problem))
     if problems:
-        print(f"cadrespeech: {path}: {len(problems)} problem(s)", file=sys.stderr)
+        say(f"{path}: {len(problems)} problem(s)")
         return EXIT_PROBLEMS
-    print(f"cadrespeech: {path}: OK", file=sys.stderr)
+    say(f"{path}: OK")
     return EXIT_OK
 
 
@@ -201,10 +224,10 @@ def _run_cite(args: argparse.Namespace) -> int:
 
     path = release_path(args.release, args.releases)
     cff = path / "CITATION.cff"
+    manifest_sha = sha256_hex((path / "manifest.json").read_bytes())
     if args.format == "cff":
-        sys.stdout.write(cff.read_text(encoding="utf-8"))
+        sys.stdout.write(pinned_cff(load_cff(cff), manifest_sha))
     else:
-        manifest_sha = sha256_hex((path / "manifest.json").read_bytes())
         print(bibtex(load_cff(cff), manifest_sha))
     return EXIT_OK
 
@@ -229,7 +252,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if report.misses:
         print(f"\nmisses ({len(report.misses)}):")
         for miss in report.misses:
-            print(f"  {miss}")
+            print(f"  {for_terminal(miss)}")
     return EXIT_OK
 
 
@@ -255,10 +278,6 @@ def _run_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _run_report(args: argparse.Namespace) -> int:
     from .loader import release_path
     from .report import write_report
@@ -267,3 +286,7 @@ def _run_report(args: argparse.Namespace) -> int:
     page = write_report(release, args.out or Path(f"report-{release.name}"))
     print(page)
     return EXIT_OK
+
+
+if __name__ == "__main__":  # python -m cadrespeech.cli
+    sys.exit(main())

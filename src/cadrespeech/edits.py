@@ -3,8 +3,13 @@
 Cleaning runs in passes. Each pass finds spans in the text as the earlier passes left
 it; ``compose`` maps them back to raw coordinates so that the ledger always says what
 happened to the raw text, and ``replay(raw, ledger)`` gives the clean text exactly.
-A pass that rewrites text an earlier pass already rewrote takes the blame for the
-whole merged span (the earlier rewrite no longer shows in the output).
+
+Each raw character is booked under the rule that took it out of the text. An earlier
+edit that removed its raw text, leaving nothing or only a line break or space (an HTML
+tag that became a newline), keeps its raw span and rule name when a later pass removes
+what it left: the later rule took out no raw text there. An earlier edit whose output
+carries its raw text on (``,`` made ``，``, ``&ldquo;`` decoded) is taken over, with
+the whole merged span, by a later pass that rewrites that output.
 """
 
 from __future__ import annotations
@@ -97,7 +102,7 @@ def compose(raw: str, current: str, ledger: Sequence[Edit], changes: Iterable[Ch
     ``ledger`` must be sorted and non-overlapping; ``changes`` sorted, non-overlapping and
     each non-empty (``start < end``). The result is again sorted and non-overlapping.
     """
-    changes = _split_at_old_deletions(ledger, changes)
+    changes = _split_at_kept_edits(ledger, changes)
     out: list[Edit] = []
     pending: _Merged | None = None
     index = 0
@@ -156,28 +161,80 @@ def compose(raw: str, current: str, ledger: Sequence[Edit], changes: Iterable[Ch
     return out
 
 
-def _split_at_old_deletions(ledger: Sequence[Edit], changes: Iterable[Change]) -> list[Change]:
-    """Cut a deleting change where an earlier deletion sits inside it.
+def _removed_its_raw(edit: Edit) -> bool:
+    """An edit that took its raw text out, leaving nothing or only whitespace in its place.
 
-    Both stay in the ledger under their own rule names: a title line the page repeats
-    and the blank lines around it are two removals, not one.
+    A whitespace edit that leaves whitespace (a no-break space made a space) passed its
+    raw text on, like any rewrite.
+
+    >>> _removed_its_raw(Edit("html_block", 0, 4, "</p>", "\\n")), _removed_its_raw(Edit("odd_space", 0, 1, "\\xa0", " "))
+    (True, False)
     """
-    points: list[int] = []
+    return not edit.after.strip() and (not edit.after or bool(edit.before.strip()))
+
+
+def _split_at_kept_edits(ledger: Sequence[Edit], changes: Iterable[Change]) -> list[Change]:
+    """Cut each change where it covers an earlier edit that removed its raw text.
+
+    Such an edit stays in the ledger under its own rule name: a title line the page
+    repeats and the blank lines around it are two removals, not one, and the block tag
+    whose line break ``blank_line`` takes is still an HTML removal. A deletion sitting
+    inside the change is a cut point; the part of the change that falls on another
+    kept edit's whitespace becomes a change under that edit's rule, so that ``compose``
+    folds it into that edit alone.
+    """
+    kept: list[tuple[int, int, str]] = []  # current start, current end, rule
     delta = 0
     for old in ledger:
-        if not old.after:
-            points.append(old.start + delta)
+        if _removed_its_raw(old):
+            kept.append((old.start + delta, old.start + delta + len(old.after), old.rule))
         delta += len(old.after) - (old.end - old.start)
+    kept_starts = [start for start, _, _ in kept]
+    kept_ends = [end for _, end, _ in kept]
     result: list[Change] = []
     for change in changes:
-        if change.after:
+        # Deletions strictly inside the change, and whitespace left by removals that it overlaps.
+        inside = kept[bisect_right(kept_ends, change.start) : bisect_left(kept_starts, change.end)]
+        if not inside:
             result.append(change)
             continue
-        start = change.start
-        for point in points[bisect_right(points, change.start) : bisect_left(points, change.end)]:
-            if point == start:  # several deletions at one point
-                continue
-            result.append(Change(change.rule, start, point, ""))
-            start = point
-        result.append(Change(change.rule, start, change.end, ""))
+        pieces: list[_Piece] = []
+        position = change.start
+        for start, end, rule in inside:
+            start, end = max(start, change.start), min(end, change.end)
+            if position < start:
+                pieces.append(_Piece(position, start, change.rule, own=True))
+            if start < end:
+                pieces.append(_Piece(start, end, rule, own=False))
+            position = max(position, end)
+        if position < change.end:
+            pieces.append(_Piece(position, change.end, change.rule, own=True))
+        result.extend(_share_replacement(change, pieces))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Part of a change's span: the change's own text, or what a kept edit left (``own=False``)."""
+
+    start: int
+    end: int
+    rule: str
+    own: bool
+
+
+def _share_replacement(change: Change, pieces: list[_Piece]) -> list[Change]:
+    """The change's pieces as changes, their replacements concatenating to the change's own.
+
+    As long as the span it replaces, the replacement is shared character by character
+    (``２０`` made ``20`` across a deleted tag: ``２``->``2``, ``０``->``0``), unless a kept
+    edit would get visible text and stop being a removal; otherwise the first piece of
+    the change's own text takes it whole.
+    """
+    shares = [change.after[piece.start - change.start : piece.end - change.start] for piece in pieces]
+    if len(change.after) == change.end - change.start and all(
+        piece.own or not share.strip() for piece, share in zip(pieces, shares, strict=True)
+    ):
+        return [Change(piece.rule, piece.start, piece.end, share) for piece, share in zip(pieces, shares, strict=True)]
+    owner = next((index for index, piece in enumerate(pieces) if piece.own), 0)
+    return [Change(piece.rule, piece.start, piece.end, change.after if index == owner else "") for index, piece in enumerate(pieces)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PageError
+from .errors import CadrespeechError, PageError
 from .ingest import read_page
 from .pipeline import process_page
 from .records import ProcessedPage
@@ -162,4 +162,13 @@ def select_pages(annotations: dict[str, dict[str, Any]], match: str | None = Non
 
 
 def load_annotations(path: Path) -> dict[str, dict[str, Any]]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The annotations file: a JSON object mapping page file names to what each must keep and drop."""
+    try:
+        annotations = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise CadrespeechError(f"{path}: no such annotations file") from error
+    except (OSError, ValueError) as error:
+        raise CadrespeechError(f"{path}: cannot read the annotations: {error}") from error
+    if not isinstance(annotations, dict) or not all(isinstance(entry, dict) for entry in annotations.values()):
+        raise CadrespeechError(f"{path}: not annotations (a JSON object of page name to annotation object)")
+    return annotations

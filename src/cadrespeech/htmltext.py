@@ -74,7 +74,21 @@ class Event:
     text: str = ""
 
 
-class _TreeBuilder(HTMLParser):
+class TolerantHTMLParser(HTMLParser):
+    """``html.parser`` that reads a malformed ``<![`` section as a bogus comment, as browsers do.
+
+    Python's parser (3.12 and earlier) raises AssertionError on ``<![]`` or ``<![ x``,
+    which would fail a whole page for one stray mark.
+    """
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report)
+
+
+class _TreeBuilder(TolerantHTMLParser):
     """Collects events with absolute offsets and builds the element tree."""
 
     def __init__(self, raw: str) -> None:

@@ -51,6 +51,56 @@ BINARY_CONTROL_COUNT = 8
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.I)
 # Ideographs, CJK punctuation, full-width forms (not half-width katakana), quotes and dashes.
 _CHINESE_TEXT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2010-\u2027]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+# What a page without a byte-order mark may be in once UTF-8 and its own declaration
+# have failed, in order of preference on equal scores. The byte ranges overlap: a Big5
+# page may decode as GB18030 (or, when short, as GBK) and a GB2312 page as Big5, each
+# time into rare characters, so every one is tried and the commonest text wins.
+# big5hkscs is Big5 with Hong Kong's additions; cp950 (Microsoft's Big5) adds the euro sign.
+LEGACY_ENCODINGS = ("gbk", "gb18030", "big5hkscs", "cp950")
+
+
+def _ideographs_at(codec: str, leads: range, trails: tuple[int, ...]) -> frozenset[str]:
+    """The ideographs a double-byte ``codec`` places at these lead and trail bytes."""
+    found = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                character = bytes((lead, trail)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\u3400" <= character <= "\u9fff":
+                found.add(character)
+    return frozenset(found)
+
+
+# The frequent characters of each script, as their national standards list them: GB2312
+# level 1 (3,755 simplified, lead bytes B0-D7) and Big5's frequent characters (5,401
+# traditional, A440-C67E). With the punctuation and full-width forms of _CHINESE_TEXT
+# they are what a correctly decoded page is almost all made of, in either script.
+COMMON_CHARACTERS = (
+    _ideographs_at("gb2312", range(0xB0, 0xD8), tuple(range(0xA1, 0xFF)))
+    | _ideographs_at("big5", range(0xA4, 0xC7), (*range(0x40, 0x7F), *range(0xA1, 0xFF)))
+    | frozenset(map(chr, (*range(0x3000, 0x3040), *range(0xFF01, 0xFF5F), *range(0x2010, 0x2028))))
+)
+
+
+def common_share(text: str) -> float:
+    """How much of a decoding's non-ASCII text is frequent characters and Chinese punctuation.
+
+    A wrong legacy decoding turns a page's characters into rare ones, bopomofo, symbols
+    or private-use code points; the right one scores near 1 in either script.
+
+    >>> common_share("同志们：今天开会。"), common_share("同志們：今天開會。")
+    (1.0, 1.0)
+    >>> round(common_share("同志們：今天開會。".encode("big5").decode("gb18030")), 2)
+    0.0
+    """
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if not non_ascii:
+        return 0.0
+    return sum(map(COMMON_CHARACTERS.__contains__, text)) / non_ascii
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +294,7 @@ def entry_problem(path: Path, root: Path) -> str | None:
     try:
         if not _within(os.path.realpath(path), os.path.realpath(root)):
             if not linked:
-                return "lies outside the raw folder through a symlinked folder; not followed"
+                return "lies outside the raw folder (through a symlinked folder or a '..'); not read"
             target = "folder" if os.path.isdir(path) else "file"
             return f"symlink to a {target} outside the raw folder; not followed (copy the page in if it belongs)"
         mode = os.stat(path).st_mode
@@ -336,19 +386,48 @@ def _decode_bytes(source: str, data: bytes) -> tuple[str, str, bool]:
     # A page's own declaration is trusted only after UTF-8 fails: many pages claim
     # gb2312 while their bytes are UTF-8.
     declared = _declared_charset(data)
-    for encoding in ([declared] if declared else []) + ["gbk", "gb18030"]:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _plausibly_chinese(text):
-            return text, encoding, False
+    text = _decoded(data, declared) if declared else None
+    if text is not None and _plausibly_chinese(text):
+        return text, declared, False
+    best = _commonest_decoding(data)
+    if best is not None:
+        return best[0], best[1], False
     raise PageError(
         source,
         "ingest",
         f"cannot decode: not UTF-8 (invalid byte at {first_bad}), UTF-16/32 with a byte-order mark, "
-        f"the charset the page declares ({declared or 'none'}), or GBK/GB18030 Chinese text",
+        f"the charset the page declares ({declared or 'none'}), or GBK/GB18030/Big5 Chinese text",
     )
+
+
+def _decoded(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded, or None when it is not text in ``encoding``.
+
+    A page may declare any codec Python has: one that is no text encoding (hex, uu),
+    one that always fails (undefined), or one that makes lone surrogates (unicode_escape),
+    which no later stage could write out.
+    """
+    try:
+        text = data.decode(encoding)
+    except (UnicodeError, LookupError):
+        return None
+    return None if _SURROGATE.search(text) else text
+
+
+def _commonest_decoding(data: bytes) -> tuple[str, str] | None:
+    """The plausible legacy decoding whose text is most made of common characters, and its name.
+
+    On equal scores the earlier of ``LEGACY_ENCODINGS`` wins, so GBK keeps a tie.
+    """
+    best: tuple[float, str, str] | None = None
+    for encoding in LEGACY_ENCODINGS:
+        text = _decoded(data, encoding)
+        if text is None or not _plausibly_chinese(text):
+            continue
+        score = common_share(text)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    return None if best is None else (best[1], best[2])
 
 
 def _declared_charset(data: bytes) -> str | None:

@@ -53,15 +53,71 @@ def release_path(version: str | Path = "latest", folder: str | Path | None = Non
     return releases_dir(folder) / f"v{wanted}"
 
 
+MANIFEST = "manifest.json"
+CHECKSUMS = "SHA256SUMS"
+CARD = "README.md"
+# Releases from this cadrespeech version on carry SHA256SUMS (for the manifest and
+# the card) and leave the card out of the manifest; older ones list the card in it.
+CHECKSUMS_SINCE = (0, 6, 0)
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
+    """The release's manifest, after checking its shape; anything malformed is a one-line ``ReleaseError``."""
+    where = path / MANIFEST
     try:
-        return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(where.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ReleaseError(f"{path / 'manifest.json'}: cannot read the manifest: {error}") from error
+        raise ReleaseError(f"{where}: cannot read the manifest: {error}") from error
+    problem = _manifest_shape_problem(manifest)
+    if problem:
+        raise ReleaseError(f"{where}: malformed manifest: {problem}")
+    return manifest
+
+
+def _manifest_shape_problem(manifest: Any) -> str | None:
+    if not isinstance(manifest, dict):
+        return f"a JSON {type(manifest).__name__}, not an object"
+    for key, kind in (("files", dict), ("configs", dict), ("statistics", dict), ("build", dict), ("version", str)):
+        if not isinstance(manifest.get(key), kind):
+            return f"'{key}' is missing or not a {kind.__name__}"
+    for name, entry in manifest["files"].items():
+        if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and type(entry.get("bytes")) is int):
+            return f"files entry {name!r} lacks a sha256 and a byte count"
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            return f"files entry {name!r} points outside the release"
+    for name, info in manifest["configs"].items():
+        if not (isinstance(info, dict) and type(info.get("rows")) is int and isinstance(info.get("files"), list)):
+            return f"config {name!r} lacks its rows or files"
+    return None
+
+
+def built_by(manifest: dict[str, Any]) -> tuple[int, ...]:
+    """The cadrespeech version that built a release, as a sortable tuple."""
+    stated = str(manifest["build"].get("cadrespeech", "0.0.0"))
+    return version_key(stated) if is_version(stated) else (0, 0, 0)
+
+
+def check_manifest_checksum(path: Path, manifest: dict[str, Any]) -> list[str]:
+    """The manifest and the card against ``SHA256SUMS`` (required from 0.6.0 on), one line per problem."""
+    sums = path / CHECKSUMS
+    if not sums.is_file():
+        return [f"{sums}: missing; nothing vouches for the manifest"] if built_by(manifest) >= CHECKSUMS_SINCE else []
+    listed: dict[str, str] = {}
+    for line in sums.read_text(encoding="utf-8", errors="replace").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    problems = []
+    for name in (MANIFEST, CARD):
+        file = path / name
+        if name not in listed:
+            problems.append(f"{sums}: does not list {name}")
+        elif not file.is_file() or sha256_hex(file.read_bytes()) != listed[name]:
+            problems.append(f"{file}: sha256 does not match {CHECKSUMS} (the file was changed or damaged)")
+    return problems
 
 
 def check_files(path: Path, manifest: dict[str, Any], names: list[str] | None = None) -> list[str]:
-    """One line per file that is missing or differs from the manifest."""
+    """One line per file that is missing or differs from the manifest; with no ``names``, also every file it does not list."""
     problems = []
     for name, entry in manifest["files"].items():
         if names is not None and name not in names:
@@ -73,7 +129,28 @@ def check_files(path: Path, manifest: dict[str, Any], names: list[str] | None = 
         data = file.read_bytes()
         if len(data) != entry["bytes"] or sha256_hex(data) != entry["sha256"]:
             problems.append(f"{file}: sha256 does not match the manifest (the file was changed or damaged)")
+    for name in names or []:
+        if name not in manifest["files"]:
+            problems.append(f"{path / name}: the manifest does not list this file, so nothing vouches for it")
+    if names is None:
+        problems += [f"{path / name}: not in the manifest (an extra file)" for name in _unlisted(path, manifest)]
     return problems
+
+
+def _unlisted(path: Path, manifest: dict[str, Any]) -> list[str]:
+    """Files and folders in the release that neither the manifest nor the checksums account for."""
+    accounted = {*manifest["files"], MANIFEST}
+    if built_by(manifest) >= CHECKSUMS_SINCE:
+        accounted |= {CARD, CHECKSUMS}
+    folders = {parent.as_posix() for name in accounted for parent in Path(name).parents}
+    extra = []
+    for entry in sorted(path.rglob("*")):
+        name = entry.relative_to(path).as_posix()
+        if entry.is_dir() and not entry.is_symlink() and name in folders:
+            continue
+        if name not in accounted:
+            extra.append(name + ("/" if entry.is_dir() else ""))
+    return extra
 
 
 def load(
@@ -132,7 +209,7 @@ def checked_file(config: str, version: str | Path, releases_folder: str | Path |
     configs = manifest.get("configs", {})
     if config not in configs:
         raise ReleaseError(f"{path} has no {config} config (it has {', '.join(configs)}); it came in a later release")
-    problems = check_files(path, manifest, [data_file(config)])
+    problems = check_manifest_checksum(path, manifest) + check_files(path, manifest, [data_file(config)])
     if problems:
         raise ReleaseError("; ".join(problems))
     return path / data_file(config)

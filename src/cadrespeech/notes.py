@@ -70,6 +70,7 @@ _RAW_LINE_BREAK = re.compile(
     r"\n|</?(?:p|div|li|br|tr|td|dd|dt|h[1-6]|ol|ul|table|section|article|blockquote)\b[^<>]*>", re.I
 )
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_BLOCK_TAG = re.compile(_RAW_LINE_BREAK.pattern.removeprefix("\\n|"), re.I)
 _TRAILING = re.compile(r"(?:\s|</?[A-Za-z][^<>]*>|&nbsp;)*\Z", re.I)
 # An anchor before punctuation or a line end takes the spaces around it along
 # (聲明 [註1] 。 becomes 聲明。); between words a space stays.
@@ -387,15 +388,23 @@ def _runs(raw: str, edits: Sequence[Edit], rules: frozenset[str]) -> list[_Run]:
     """
     runs: list[tuple[str, list[str], list[int]]] = []
     reach = -1  # the raw end of the last run, extended over deletions after it
+    between: list[Edit] = []  # those deletions
     for edit in edits:
         if edit.rule in rules:
             if not runs or edit.start != reach or runs[-1][0] != edit.rule:
                 runs.append((edit.rule, [], []))
+            else:
+                # Tags between a block's edits are the HTML stage's removals; they still part its lines.
+                for tags in (deletion for deletion in between if _BLOCK_TAG.search(deletion.before)):
+                    runs[-1][1].append(tags.before)
+                    runs[-1][2].extend(range(tags.start, tags.end))
             runs[-1][1].append(raw[edit.start : edit.end])
             runs[-1][2].extend(range(edit.start, edit.end))
             reach = edit.end
+            between = []
         elif runs and edit.start == reach and not edit.after:
             reach = edit.end
+            between.append(edit)
     return [_Run(rule, "".join(texts), tuple(where)) for rule, texts, where in runs if where]
 
 

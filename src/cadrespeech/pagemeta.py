@@ -18,11 +18,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from html.parser import HTMLParser
 
 import yaml
 from htmldate import find_date
 
+from .htmltext import TolerantHTMLParser
 from .ingest import front_matter
 from .records import PageMeta
 
@@ -194,7 +194,11 @@ _HTMLDATE_EARLIEST = datetime(EARLIEST_YEAR, 1, 1)
 _HTMLDATE_LATEST = datetime(LATEST_YEAR, 12, 31)
 
 
-class _HeadReader(HTMLParser):
+# Characters XML 1.0 cannot hold: C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class _HeadReader(TolerantHTMLParser):
     """Collects <title>, <meta>, the canonical link and the text of an <h1>."""
 
     def __init__(self) -> None:
@@ -321,7 +325,8 @@ def _htmldate(text: str) -> str | None:
     htmldate also makes the 1st of the month from a date that does not exist
     (2021-02-31 -> 2021-02-01), so its answer must be written on the page.
     """
-    text = text[:HTMLDATE_MAX_CHARS]
+    # lxml, under htmldate, refuses text that XML cannot hold (a stray control byte).
+    text = _NOT_XML.sub(" ", text[:HTMLDATE_MAX_CHARS])
     if text.lstrip().startswith("http"):
         return None
     found = find_date(

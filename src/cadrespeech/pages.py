@@ -8,6 +8,7 @@ fingerprint, so a new version re-processes only the pages that changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -68,6 +69,7 @@ class PageResult:
     tables: dict[str, pa.Table] = field(default_factory=dict)
     tally: PageTally = PageTally()
     signatures: tuple[SpeechSignature, ...] = ()  # one per speech, for reprint clusters
+    cache_problem: str | None = None  # why this result could not be cached, if it could not
 
 
 def page_tables(rows: dict[str, list[Row]]) -> dict[str, pa.Table]:
@@ -104,16 +106,31 @@ class BuildOptions:
         return CleanConfig(skip=frozenset(self.skip_rules))
 
 
+# The card's prose and the citation ship in the package for the release to carry, but
+# no page's rows depend on them: editing the card must not make every cached page stale.
+RELEASE_TEMPLATES = ("data/DATASET_CARD.md", "data/CITATION.cff")
+
+
+def package_files() -> list[tuple[str, bytes]]:
+    """Every module and data file of the package that can change a page's rows, nested ones too.
+
+    Compiled bytecode is left out: it follows from the sources, and Python rewrites it.
+    """
+    root = Path(str(resources.files("cadrespeech")))
+    found = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")]
+    named = ((p.relative_to(root).as_posix(), p) for p in found)
+    return sorted((name, path.read_bytes()) for name, path in named if name not in RELEASE_TEMPLATES)
+
+
 def pipeline_fingerprint(options: BuildOptions, segmenter: Segmenter) -> str:
-    """sha256 over our code, the segmenter and its dictionary, and the options.
+    """sha256 over our code and data files, the segmenter and its dictionary, and every option that changes rows.
 
     Any change to any of them makes every cached page result stale.
     """
     digest = hashlib.sha256()
-    package = resources.files("cadrespeech")
-    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
-        digest.update(name.encode())
-        digest.update(package.joinpath(name).read_bytes())
+    for name, data in package_files():
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
     facts = [
         segmenter.engine,
         segmenter.engine_version,
@@ -123,7 +140,8 @@ def pipeline_fingerprint(options: BuildOptions, segmenter: Segmenter) -> str:
         metadata.version("datasketch"),  # its hashing makes the reprint signatures
         metadata.version("htmldate"),  # it reads publication dates
         platform.python_version(),  # the cache's marshal format is Python's own
-        *options.skip_rules,
+        sorted(options.skip_rules),
+        options.segmenter,
     ]
     digest.update(json.dumps(facts).encode())
     return digest.hexdigest()
@@ -137,6 +155,19 @@ def segmenter_for(engine: str) -> Segmenter:
     if engine not in _SEGMENTERS:
         _SEGMENTERS[engine] = Segmenter(engine)
     return _SEGMENTERS[engine]
+
+
+def usable_cache(options: BuildOptions) -> tuple[BuildOptions, tuple[str, ...]]:
+    """The options with their cache if it can be written, else with no cache and a warning.
+
+    A build never fails for its cache: a cache is only a way to save time.
+    """
+    if not options.cache:
+        return options, ()
+    problem = PageCache(Path(options.cache), options.fingerprint).writable()
+    if problem is None:
+        return options, ()
+    return replace(options, cache=None), (f"page cache {options.cache} cannot be written ({problem}); building without it",)
 
 
 def _cache(options: BuildOptions) -> PageCache | None:
@@ -178,7 +209,9 @@ def process_path(path: str, raw_dir: str, options: BuildOptions, look_up: bool =
     except PageError as error:
         result = PageResult(PageReport(source, raw.sha256, "error", stage=error.stage, reason=error.reason))
     if cache:
-        cache.put(raw.sha256, result)
+        problem = cache.put(raw.sha256, result)
+        if problem:
+            result = replace(result, cache_problem=problem)
     return result
 
 
@@ -251,13 +284,17 @@ IN_FLIGHT_PAGES = 64
 class PageCache:
     """Per-page results on disk; an entry that does not check out is recomputed, never trusted.
 
-    An entry is the page's sha256, the sha256 of the body, and the body: the report
-    and tally in ``marshal`` form (fast, and they hold only plain data) and each
-    table as an Arrow IPC stream, compressed together (faster to read than Arrow's
-    own per-buffer compression of such small tables, as measured).
+    An entry is a header line (format, pipeline fingerprint, page sha256, body sha256)
+    and the body: the report and tally in ``marshal`` form (fast, and they hold only
+    plain data) and each table as an Arrow IPC stream, compressed together (faster to
+    read than Arrow's own per-buffer compression of such small tables, as measured).
+    An entry is used only for the fingerprint and page it names.
     """
 
+    FORMAT = b"cadrespeech-page-cache-2"
+
     def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
         self.folder = folder / fingerprint[:24]
 
     @staticmethod
@@ -267,12 +304,27 @@ class PageCache:
     def _path(self, sha256: str) -> Path:
         return self.folder / sha256[:2] / f"{sha256}.bin"
 
+    def writable(self) -> str | None:
+        """Why this cache cannot take entries (a read-only or full disk), or None."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.folder) as probe:
+                probe.write(b"probe")
+                probe.flush()
+                os.fsync(probe.fileno())
+        except OSError as error:
+            return error.strerror or str(error)
+        return None
+
     def get(self, sha256: str, source: str) -> PageResult | None:
         try:
             data = self._path(sha256).read_bytes()
-            page_sha, body_sha, body = data.split(b"\n", 2)
-            if page_sha.decode() != sha256 or hashlib.sha256(body).hexdigest() != body_sha.decode():
-                return None  # damaged or not this page's: recompute
+            header, body = data.split(b"\n", 1)
+            form, fingerprint, page_sha, body_sha = header.split(b" ")
+            if (form, fingerprint.decode(), page_sha.decode()) != (self.FORMAT, self.fingerprint, sha256):
+                return None  # another pipeline's or another page's: recompute
+            if hashlib.sha256(body).hexdigest() != body_sha.decode():
+                return None  # damaged
             report, tally, streams, signatures = marshal.loads(zlib.decompress(body))
             tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
             result = PageResult(PageReport(**report), tables, PageTally(*tally), tuple(SpeechSignature(*s) for s in signatures))
@@ -280,18 +332,27 @@ class PageCache:
             return None
         return _renamed(result, source) if result.report.source != source else result
 
-    def put(self, sha256: str, result: PageResult) -> None:
+    def put(self, sha256: str, result: PageResult) -> str | None:
+        """Store a result; on a full or read-only disk, store nothing and say why."""
         streams = {name: _ipc_bytes(table) for name, table in result.tables.items()}
         tally = (result.tally.tokens, result.tally.characters, result.tally.removed)
         signatures = [(s.doc_id, s.n_chars, s.signature) for s in result.signatures]
         body = zlib.compress(marshal.dumps((asdict(result.report), tally, streams, signatures)), 1)
-        data = b"\n".join([sha256.encode(), hashlib.sha256(body).hexdigest().encode(), body])
+        header = b" ".join([self.FORMAT, self.fingerprint.encode(), sha256.encode(), hashlib.sha256(body).hexdigest().encode()])
         path = self._path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)  # concurrent writers of one page leave one whole file
+        temporary = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(header + b"\n" + body)
+            os.replace(temporary, path)  # concurrent writers of one page leave one whole file
+        except OSError as error:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            return error.strerror or str(error)
+        return None
 
 
 def _ipc_bytes(table: pa.Table) -> bytes:
@@ -305,6 +366,8 @@ def _renamed(result: PageResult, source: str) -> PageResult:
     """The same bytes now stand under another name: every row that names the file follows."""
     tables = dict(result.tables)
     for name in ("documents", "removals"):
+        if name not in tables:  # a failed page has no tables, only its report
+            continue
         table = tables[name]
         column = table.schema.get_field_index("source_file")
         tables[name] = table.set_column(column, table.schema.field(column), pa.array([source] * table.num_rows, pa.string()))

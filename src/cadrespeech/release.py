@@ -7,15 +7,19 @@ earlier release as it was and no partial one behind.
 
 from __future__ import annotations
 
+import fcntl
 import heapq
 import json
 import os
 import platform
+import secrets
 import shutil
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +32,8 @@ from . import __version__
 from .card import render_card
 from .citation import release_citation
 from .errors import PageError, ReleaseError, ReleaseExists
-from .ingest import list_raw_pages, sha256_hex
-from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for
+from .ingest import RawListing, list_raw_pages, sha256_hex
+from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for, usable_cache
 from .report import write_report
 from .reprints import ParagraphTally, ReprintIndex, cluster_figures
 from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
@@ -39,6 +43,10 @@ from .versions import parse_version
 MANIFEST = "manifest.json"
 CARD = "README.md"
 CITATION = "CITATION.cff"
+# sha256sum lines for the manifest and the card, which the manifest cannot list: the
+# card names the manifest's checksum, so it is written after it.
+CHECKSUMS = "SHA256SUMS"
+CARD_PROSE = "DATASET_CARD.md"  # the card's prose, shipped in the package's data folder
 REPORT = "report"  # index.html and figures/*.png: the corpus report, made by the build
 # One JSON line per raw page: its path, sha256, status, documents, and any error.
 RAW_INPUTS = "raw_inputs.jsonl"
@@ -78,14 +86,26 @@ class BuildResult:
     pages_ok: int
     documents: int
     problems: tuple[PageReport, ...]
+    warnings: tuple[str, ...] = ()  # what the build worked around (a cache it could not write)
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What ``_write_release`` wrote, for the result and the refusal of an empty release."""
+
+    pages: int
+    pages_ok: int
+    documents: int
+    problems: tuple[PageReport, ...]
+    warnings: tuple[str, ...]
 
 
 def build_release(
     version: str,
     raw_dir: Path,
     out_dir: Path,
-    card_path: Path,
-    citation_path: Path,
+    card_path: Path | None = None,
+    citation_path: Path | None = None,
     options: BuildOptions | None = None,
     progress: bool | None = None,
     jobs: int = 1,
@@ -97,40 +117,87 @@ def build_release(
     Rows stream into Parquet row groups of fixed size as pages finish, in the order of
     the pages' sorted paths, so memory does not grow with the corpus and the bytes do
     not depend on ``jobs`` or ``engine``. Refuses (``ReleaseExists``) when that version
-    exists with different bytes; a byte-identical rebuild changes nothing.
+    exists with different bytes; a byte-identical rebuild changes nothing. The card's
+    prose and the citation default to the ones shipped with the package.
+
+    Bad arguments (no raw folder, an empty one, an ``out_dir`` that is a file) are
+    refused before anything is written; only one build of a version runs at a time.
     """
     version = parse_version(version)
-    for required in (card_path, citation_path):
-        if not required.is_file():
-            raise ReleaseError(f"{required}: not found; run from the project folder or pass --card / --citation")
-    listing = list_raw_pages(raw_dir)
+    card_path, citation_path = card_path or packaged_file(CARD_PROSE), citation_path or packaged_file(CITATION)
+    listing = _listing_to_build(raw_dir, out_dir, (card_path, citation_path))
     out_dir.mkdir(parents=True, exist_ok=True)
-    final = out_dir / f"v{version}"
-    _remove_stale_temporaries(out_dir, version)
-    temporary = out_dir / f".tmp-v{version}-{os.getpid()}"
-    temporary.mkdir()
-    try:
-        options = options or BuildOptions()
-        segmenter = segmenter_for(options.segmenter)
-        options = replace(options, fingerprint=pipeline_fingerprint(options, segmenter))
-        results = _results(list(listing.pages), raw_dir, options, jobs, engine, ray_address)
-        results = _with_listing_problems(results, listing.problems)
-        show = sys.stderr.isatty() if progress is None else progress
-        results = tqdm(results, total=listing.entries, desc="pages", unit="page", file=sys.stderr, disable=not show)
-        summary = _write_release(temporary, version, results, segmenter, options, card_path, citation_path)
-        if final.exists():
-            if _same_files(temporary, final):
-                shutil.rmtree(temporary)
-                return BuildResult(final, "identical", *summary)
-            raise ReleaseExists(
-                f"{final} already exists and this build differs from it; releases are immutable, "
-                "so cut a new version (e.g. bump X.Y.Z) instead"
-            )
+    with build_lock(out_dir, version):
+        _remove_temporaries(out_dir, version)  # safe: whoever made them no longer holds the lock
+        # mkdir, not mkdtemp: the release keeps the folder's usual permissions (umask), not 0700.
+        temporary = out_dir / f".tmp-v{version}-{secrets.token_hex(4)}"
+        temporary.mkdir()
+        try:
+            options = options or BuildOptions()
+            segmenter = segmenter_for(options.segmenter)
+            options = replace(options, fingerprint=pipeline_fingerprint(options, segmenter))
+            options, warnings = usable_cache(options)
+            results = _results(list(listing.pages), raw_dir, options, jobs, engine, ray_address)
+            results = _with_listing_problems(results, listing.problems)
+            show = sys.stderr.isatty() if progress is None else progress
+            results = tqdm(results, total=listing.entries, desc="pages", unit="page", file=sys.stderr, disable=not show)
+            written = _write_release(temporary, version, results, segmenter, options, card_path, citation_path)
+            if not written.documents:
+                raise ReleaseError(f"{raw_dir}: {_no_documents(written)}; nothing was released")
+            status = _publish(temporary, out_dir / f"v{version}")
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+    figures = (written.pages, written.pages_ok, written.documents, written.problems, (*warnings, *written.warnings))
+    return BuildResult(out_dir / f"v{version}", status, *figures)
+
+
+def _listing_to_build(raw_dir: Path, out_dir: Path, templates: tuple[Path, ...]) -> RawListing:
+    """The raw folder's entries, after refusing what would make a build fail or publish nothing."""
+    for required in templates:
+        if not required.is_file():
+            raise ReleaseError(f"{required}: not found; pass --card / --citation")
+    if not raw_dir.is_dir():
+        raise ReleaseError(f"{raw_dir}: {'not a folder' if raw_dir.exists() else 'no such folder'}; --raw names the folder of raw pages")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReleaseError(f"{out_dir}: a file, not a folder; --out names the folder that holds the releases")
+    listing = list_raw_pages(raw_dir)
+    if not listing.entries:
+        raise ReleaseError(f"{raw_dir}: no files; a release needs at least one page (nothing was written)")
+    return listing
+
+
+def _publish(temporary: Path, final: Path) -> str:
+    """Rename the finished release into place: "created"; or, if that version exists, "identical" or ``ReleaseExists``."""
+    if not final.exists():
         os.rename(temporary, final)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    return BuildResult(final, "created", *summary)
+        return "created"
+    differing = _differing_files(temporary, final)
+    if differing:
+        raise ReleaseExists(
+            f"{final} already exists and this build differs from it in {_named(differing)}; "
+            "releases are immutable, so cut a new version (e.g. bump X.Y.Z) or build into another --out"
+        )
+    shutil.rmtree(temporary)
+    return "identical"
+
+
+def packaged_file(name: str) -> Path:
+    """A file shipped in the package's ``data`` folder (the card's prose, the citation)."""
+    return Path(str(resources.files("cadrespeech").joinpath("data", name)))
+
+
+def _no_documents(written: _Written) -> str:
+    reasons = [f"{r.source}: {r.reason}" for r in written.problems[:3]]
+    more = f" (first: {'; '.join(reasons)})" if reasons else ""
+    return f"none of the {written.pages} files gave a speech{more}"
+
+
+def _named(files: list[str], limit: int = 10) -> str:
+    """The differing files for a message: data and manifest first, the report's figures last."""
+    files = sorted(files, key=lambda name: (name.startswith(f"{REPORT}/"), name))
+    shown = ", ".join(files[:limit])
+    return shown + (f" and {len(files) - limit} more" if len(files) > limit else "")
 
 
 def _results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs: int, engine: str, ray_address: str | None):
@@ -238,8 +305,8 @@ def _write_release(
     options: BuildOptions,
     card_path: Path,
     citation_path: Path,
-) -> tuple[int, int, int, tuple[PageReport, ...]]:
-    """Write the release's files into ``folder``; return pages, pages ok, documents, problems."""
+) -> _Written:
+    """Write the release's files into ``folder``: data, raw inputs, citation, report, manifest, card, checksums."""
     writers = {}
     reprints = ReprintIndex()
     paragraphs = ParagraphTally()
@@ -249,9 +316,12 @@ def _write_release(
     problems: list[PageReport] = []  # pages that failed or were skipped
     statistics = _Statistics()
     seen: set[bytes] = set()  # sha256 digests of the pages so far (the paths are in raw_inputs.jsonl)
+    uncached: list[str] = []  # why page results could not be cached
     with (folder / RAW_INPUTS).open("w", encoding="utf-8", newline="\n") as inputs:
         for result in results:
             report = result.report
+            if result.cache_problem:
+                uncached.append(result.cache_problem)
             digest = bytes.fromhex(report.sha256) if report.sha256 else None
             if digest and report.status != "error" and digest in seen:
                 reason = f"same bytes as an earlier page (sha256 {report.sha256[:16]}…)"
@@ -297,9 +367,6 @@ def _write_release(
         if path.is_file():
             files[path.relative_to(folder).as_posix()] = _file_entry(path)
     splits = {name: (writer.rows, writer.arrow_bytes) for name, writer in writers.items()}
-    card = render_card(version, figures, splits, tuple(problems), card_path.read_text(encoding="utf-8"))
-    (folder / CARD).write_text(card, encoding="utf-8", newline="\n")
-    files[CARD] = _file_entry(folder / CARD)
     manifest = {
         "name": "cadrespeech",
         "version": version,
@@ -307,6 +374,7 @@ def _write_release(
         "files": dict(sorted(files.items())),
         "raw_inputs": RAW_INPUTS,
         "page_errors": [asdict(r) for r in problems if r.status == "error"],
+        "pages_skipped": [asdict(r) for r in problems if r.status != "error"],
         "statistics": figures,
         "build": {
             "cadrespeech": __version__,
@@ -324,7 +392,19 @@ def _write_release(
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8", newline="\n")
-    return figures["pages"], figures["pages_ok"], figures["documents"], tuple(problems)
+    # The card names the manifest's sha256, and the checksum file covers both: the
+    # manifest vouches for every other file, and is itself vouched for from outside.
+    manifest_sha256 = sha256_hex(text.encode())
+    card = render_card(version, figures, splits, tuple(problems), card_path.read_text(encoding="utf-8"), manifest_sha256)
+    (folder / CARD).write_text(card, encoding="utf-8", newline="\n")
+    (folder / CHECKSUMS).write_text(checksum_lines(folder, (CARD, MANIFEST)), encoding="utf-8", newline="\n")
+    warnings = (f"{len(uncached)} page result(s) could not be cached ({uncached[0]}); they were built without it",) if uncached else ()
+    return _Written(figures["pages"], figures["pages_ok"], figures["documents"], tuple(problems), warnings)
+
+
+def checksum_lines(folder: Path, names: Iterable[str]) -> str:
+    """``sha256sum`` lines for ``names`` in ``folder``, so ``sha256sum -c SHA256SUMS`` checks them too."""
+    return "".join(f"{sha256_hex((folder / name).read_bytes())}  {name}\n" for name in sorted(names))
 
 
 def _domain_entry(segmenter: Segmenter) -> dict[str, Any] | None:
@@ -340,28 +420,38 @@ def _file_entry(path: Path, rows: int | None = None) -> dict[str, Any]:
     return entry
 
 
-def _same_files(left: Path, right: Path) -> bool:
+def _differing_files(left: Path, right: Path) -> list[str]:
+    """The files (relative paths) that are in only one of two folders or differ in bytes."""
+
     def listing(folder: Path) -> dict[str, Path]:
         return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
 
     a, b = listing(left), listing(right)
-    return a.keys() == b.keys() and all(a[name].read_bytes() == b[name].read_bytes() for name in a)
+    return sorted(name for name in a.keys() | b.keys() if name not in a or name not in b or a[name].read_bytes() != b[name].read_bytes())
 
 
-def _remove_stale_temporaries(out_dir: Path, version: str) -> None:
-    """Remove what a killed build of this version left; a live build's folder stays."""
+@contextmanager
+def build_lock(out_dir: Path, version: str) -> Iterator[None]:
+    """Hold the operating system's lock on ``out_dir/.vVERSION.lock`` for one build of a version.
+
+    The kernel frees the lock when its holder exits, however it exits, and sees the
+    same lock from every process and PID namespace that shares the folder; the lock
+    file stays (removing it would let two builds lock two different files).
+    """
+    path = out_dir / f".v{version}.lock"
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            message = f"another build of v{version} into {out_dir} is running (it holds {path.name}); wait for it to finish"
+            raise ReleaseError(message) from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_temporaries(out_dir: Path, version: str) -> None:
+    """Remove what a killed build of this version left; called only under the version's lock."""
     for leftover in out_dir.glob(f".tmp-v{version}-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and _process_alive(int(pid)):
-            raise ReleaseError(f"another build of v{version} is running (process {pid}); wait for it to finish")
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

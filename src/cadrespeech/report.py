@@ -3,8 +3,10 @@
 Everything is read from a release's own files, so a report describes exactly what
 was published. The page needs no network: figures are files beside it, and the one
 inline script only marks which figures loaded (a headless-browser test reads that).
-Figure labels are ASCII, since a machine may have no Chinese font; Chinese terms
-and titles go into HTML tables, which the browser renders with its own fonts.
+Figure labels are ASCII, so a figure never depends on a Chinese font being installed;
+Chinese terms and titles go into HTML tables. The page says ``lang="zh"``, so the
+browser draws them with a Chinese font; a machine with none shows boxes, which is why
+CI installs Debian's fonts-noto-cjk and the browser test fails on boxes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .escaping import for_terminal
 from .loader import read_manifest
 from .schema import data_file
 
@@ -208,7 +211,8 @@ def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
     ]
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        # The content is Chinese: lang picks a Chinese font (and Simplified glyphs) for it.
+        '<html lang="zh"><head><meta charset="utf-8">',
         f"<title>cadrespeech v{_e(version)}: corpus report</title>",
         "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}"
@@ -223,8 +227,10 @@ def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
         _table(("", "count"), [(k, v) for k, v in reuse if v is not None] or [("not in this release", "")]),
     ]
     for figure in FIGURES:
+        # A figure and its caption are English only.
         parts.append(
-            f'<figure id="{figure.name}"><img src="figures/{figure.name}.png" alt="{_e(figure.title)}" data-figure="{figure.name}">'
+            f'<figure id="{figure.name}" lang="en">'
+            f'<img src="figures/{figure.name}.png" alt="{_e(figure.title)}" data-figure="{figure.name}">'
             f"<figcaption>{_e(figure.caption)}</figcaption></figure>"
         )
     parts += [
@@ -260,4 +266,5 @@ def _table(header: tuple[str, ...], rows) -> str:
 
 
 def _e(value: Any) -> str:
-    return html.escape(str(value))
+    """A page's string as HTML text: markup escaped, and controls and bidi overrides shown, not obeyed."""
+    return html.escape(for_terminal(str(value), keep_lines=True))

@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .errors import CadrespeechError
+from .escaping import for_terminal
 from .ingest import decode_page, read_page
 from .records import Edit, Section
 from .schema import data_file
@@ -133,7 +134,7 @@ def document_header(document: ShownDocument, colour: bool = False) -> str:
         ("genre", genre),
         ("source", document.source_file),
     ]
-    return "\n".join(f"{name:<9}{_safe(value or '-', colour)}" for name, value in fields)
+    return "\n".join(f"{name:<9}{_safe(value or '-')}" for name, value in fields)
 
 
 def speech_view(document: ShownDocument, colour: bool = False) -> str:
@@ -166,14 +167,14 @@ def speech_text_view(text: str, sections: Sequence[Section], colour: bool = Fals
                 lines.append(_heading_line(section, colour))
                 body = body[_heading_length(body, section) :]
             if body or section is None:  # an empty paragraph is kept, an empty heading remainder is not
-                lines.append(_safe(body, colour))
+                lines.append(_safe(body))
         offset += len(line) + 1
     return "\n".join(lines)
 
 
 def _heading_line(section: Section, colour: bool) -> str:
     line = f"{'  ' * (section.level - 1)}§{section.level} {section.marker}{section.heading}"
-    return _paint(_safe(line, colour), _BOLD) if colour else line
+    return _paint(_safe(line), _BOLD) if colour else _safe(line)
 
 
 def _heading_length(body: str, section: Section) -> int:
@@ -211,23 +212,23 @@ def explain_view(raw_text: str, removals: Sequence[Edit], colour: bool) -> str:
             continue
         if raw_text[edit.start : edit.end] != edit.before:
             raise CadrespeechError(f"removal {edit.rule} at {edit.start}-{edit.end} does not match the raw page (other bytes?)")
-        pieces.append(_safe(raw_text[position : edit.start], colour))
+        pieces.append(_safe(raw_text[position : edit.start]))
         pieces.append(_mark(edit, colour))
         shown.append(edit)
         position = edit.end
-    pieces.append(_safe(raw_text[position:], colour))
+    pieces.append(_safe(raw_text[position:]))
     summary = _summary(shown, skipped)
     return "".join(pieces) + "\n\n" + (_paint(summary, _DIM) if colour else summary)
 
 
 def _mark(edit: Edit, colour: bool) -> str:
     if not colour:
-        new = f"{{+{edit.after}+}}" if edit.after else ""
-        return f"[-{edit.before}-]{new}{{{edit.rule}}}"
+        new = f"{{+{_safe(edit.after)}+}}" if edit.after else ""
+        return f"[-{_safe(edit.before)}-]{new}{{{edit.rule}}}"
     # Removed line ends are shown as ↵ and kept, so the page keeps its shape; a new line
     # end in a replacement is only shown, for the same reason.
-    old = _paint(_safe(edit.before, colour).replace("\n", "↵\n"), _RED_STRUCK)
-    new = _paint(_safe(edit.after, colour).replace("\n", "↵"), _GREEN) if edit.after else ""
+    old = _paint(_safe(edit.before).replace("\n", "↵\n"), _RED_STRUCK)
+    new = _paint(_safe(edit.after).replace("\n", "↵"), _GREEN) if edit.after else ""
     return f"{old}{new}{_DIM}[{edit.rule}]{_RESET}"
 
 
@@ -251,6 +252,10 @@ def _paint(text: str, code: str) -> str:
     return "\n".join(f"{code}{part}{_RESET}" if part else "" for part in text.split("\n"))
 
 
-def _safe(text: str, colour: bool) -> str:
-    """On a terminal, an escape byte from a page must not drive the terminal."""
-    return text.replace("\x1b", "␛") if colour else text
+def _safe(text: str) -> str:
+    """Page text as shown: no control or bidi override from a page reaches the terminal, colour or not.
+
+    Output with colour off is still read on terminals (``NO_COLOR``, a pager), so the
+    colour setting decides only our own codes.
+    """
+    return for_terminal(text, keep_lines=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -9,16 +10,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow.parquet as pq
 from datasets import Features
 
+from .card import MANIFEST_LINE
 from .errors import ReleaseError
-from .loader import check_files, read_manifest
-from .reprints import paragraph_hash
+from .ingest import sha256_hex
+from .loader import CARD, CHECKSUMS_SINCE, MANIFEST, built_by, check_files, check_manifest_checksum, read_manifest
+from .reprints import ParagraphTally, cluster_figures, paragraph_hash
 from .schema import CONFIGS, UNIQUE_KEYS, data_file, schema_fingerprint
-from .versions import version_key
 
 MAX_PROBLEMS_PER_CHECK = 20
+RAW_INPUTS = "raw_inputs.jsonl"
 
 
 def verify_release(path: Path) -> list[str]:
@@ -27,7 +31,8 @@ def verify_release(path: Path) -> list[str]:
         manifest = read_manifest(path)
     except ReleaseError as error:
         return [str(error)]
-    problems = check_files(path, manifest)
+    problems = check_manifest_checksum(path, manifest) + _check_card(path, manifest) + check_files(path, manifest)
+    problems += _check_listing(path, manifest)
     tables: dict[str, list[dict[str, Any]]] = {}
     for name in _expected_configs(manifest):
         file = path / data_file(name)
@@ -62,7 +67,106 @@ def verify_release(path: Path) -> list[str]:
         problems += _check_dates(path, tables["documents"])
     if {"documents", "sentences", "notes", "removals"} <= tables.keys():
         problems += _check_notes(path, tables)
+    if set(_expected_configs(manifest)) <= tables.keys():
+        problems += _check_figures(path, manifest, tables)
     return problems
+
+
+def _check_card(path: Path, manifest: dict[str, Any]) -> list[str]:
+    """From 0.6.0 on, the card names the manifest's sha256."""
+    if built_by(manifest) < CHECKSUMS_SINCE:
+        return []
+    card, wanted = path / CARD, MANIFEST_LINE.format(sha256_hex((path / MANIFEST).read_bytes()))
+    if not card.is_file() or wanted not in card.read_text(encoding="utf-8", errors="replace"):
+        return [f"{card}: does not name the manifest's sha256 (the card or the manifest was changed)"]
+    return []
+
+
+def _check_listing(path: Path, manifest: dict[str, Any]) -> list[str]:
+    """Each config names exactly its data file, and the manifest lists it with its rows."""
+    problems = []
+    for name, info in manifest["configs"].items():
+        if name not in CONFIGS:
+            problems.append(f"{path / MANIFEST}: config {name!r} is not one cadrespeech writes")
+            continue
+        if info["files"] != [data_file(name)]:
+            problems.append(f"{path / MANIFEST}: config {name} names files {info['files']}, not {[data_file(name)]}")
+        entry = manifest["files"].get(data_file(name))
+        if entry is None:
+            problems.append(f"{path / data_file(name)}: the manifest does not list this file, so nothing vouches for it")
+        elif entry.get("rows") != info["rows"]:
+            problems.append(f"{path / MANIFEST}: config {name} says {info['rows']} rows, its file entry {entry.get('rows')}")
+    return problems
+
+
+def _check_figures(path: Path, manifest: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Recompute the manifest's statistics and page errors from the data, and compare."""
+    where = path / MANIFEST
+    found = recomputed_statistics(path, tables)
+    stated = manifest["statistics"]
+    problems = [
+        f"{where}: statistics.{name} says {stated[name]!r}, the data give {found[name]!r}"
+        for name in sorted(stated.keys() & found.keys())
+        if stated[name] != found[name]
+    ]
+    if built_by(manifest) >= CHECKSUMS_SINCE:
+        problems += [f"{where}: statistics.{name} is missing" for name in sorted(found.keys() - stated.keys())]
+        problems += [f"{where}: statistics.{name} is not a figure cadrespeech writes" for name in sorted(stated.keys() - found.keys())]
+    pages = _raw_inputs(path)
+    listed = {
+        "page_errors": [row for row in pages if row.get("status") == "error"],
+        "pages_skipped": [row for row in pages if row.get("status") not in ("ok", "error")],
+    }
+    for key, rows in listed.items():
+        if key in manifest and manifest[key] != rows:
+            problems.append(f"{where}: {key} does not match the pages in {RAW_INPUTS}")
+    return problems
+
+
+def recomputed_statistics(path: Path, tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The release figures the build writes into the manifest, from the release's own files."""
+    removed: dict[str, dict[str, int]] = {}
+    for row in tables["removals"]:
+        counts = removed.setdefault(row["rule"], {"edits": 0, "raw_chars": 0})
+        counts["edits"] += 1
+        counts["raw_chars"] += len(row["text"])
+    figures: dict[str, Any] = {
+        **{name: len(rows) for name, rows in tables.items() if name != "duplicates"},
+        "tokens": sum(len(row["tokens"]) for row in tables["sentences"]),
+        "characters": sum(row["n_chars"] for row in tables["documents"]),
+        "removals_per_rule": dict(sorted(removed.items())),
+    }
+    if (path / RAW_INPUTS).is_file():  # releases before 0.3.0 have no page list
+        statuses = Counter(row.get("status") for row in _raw_inputs(path))
+        figures |= {
+            "pages": sum(statuses.values()),
+            "pages_ok": statuses["ok"],
+            "pages_failed": statuses["error"],
+            "pages_duplicate": statuses["duplicate"],
+        }
+    if "duplicates" in tables:
+        duplicates = tables["duplicates"]
+        sizes = np.array([row["cluster_size"] for row in duplicates], dtype=np.int64)
+        canonical = np.array([row["is_canonical"] for row in duplicates], dtype=bool)
+        figures["reprints"] = cluster_figures({"cluster_size": sizes, "is_canonical": canonical})
+    if "paragraphs" in tables:
+        tally = ParagraphTally()
+        tally.add([row["doc_id"] for row in tables["paragraphs"]], [row["paragraph_hash"] for row in tables["paragraphs"]])
+        figures["template_paragraphs"] = tally.figures()
+    return figures
+
+
+def _raw_inputs(path: Path) -> list[dict[str, Any]]:
+    file = path / RAW_INPUTS
+    if not file.is_file():
+        return []
+    rows = []
+    for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            rows.append({})
+    return rows
 
 
 # The cadrespeech version that first wrote each config; older releases stay verifiable.
@@ -74,9 +178,8 @@ CONFIGS_SINCE = {"paragraphs": REUSE_CONFIGS_SINCE, "duplicates": REUSE_CONFIGS_
 
 def _expected_configs(manifest: dict[str, Any]) -> list[str]:
     """The configs its version must have, and any other the manifest lists (a build between versions)."""
-    built_by = version_key(str(manifest.get("build", {}).get("cadrespeech", "0.0.0")))
-    listed = manifest.get("configs", {})
-    return [name for name in CONFIGS if built_by >= CONFIGS_SINCE.get(name, (0, 0, 0)) or name in listed]
+    listed = manifest["configs"]
+    return [name for name in CONFIGS if built_by(manifest) >= CONFIGS_SINCE.get(name, (0, 0, 0)) or name in listed]
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
