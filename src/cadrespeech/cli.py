@@ -221,10 +221,11 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 def _run_cite(args: argparse.Namespace) -> int:
     from .loader import release_path
+    from .schema import CITATION, MANIFEST
 
     path = release_path(args.release, args.releases)
-    cff = path / "CITATION.cff"
-    manifest_sha = sha256_hex((path / "manifest.json").read_bytes())
+    cff = path / CITATION
+    manifest_sha = sha256_hex((path / MANIFEST).read_bytes())
     if args.format == "cff":
         sys.stdout.write(pinned_cff(load_cff(cff), manifest_sha))
     else:

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from .errors import ReleaseError
 from .ingest import sha256_hex
-from .schema import CONFIGS, data_file
+from .schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, data_file
 from .versions import is_version, version_key
 
 DEFAULT_RELEASES = Path("corpus") / "releases"
@@ -33,14 +33,14 @@ def releases(folder: str | Path | None = None) -> list[str]:
     root = releases_dir(folder)
     if not root.is_dir():
         return []
-    found = [p.name[1:] for p in root.iterdir() if p.is_dir() and p.name.startswith("v") and (p / "manifest.json").is_file()]
+    found = [p.name[1:] for p in root.iterdir() if p.is_dir() and p.name.startswith("v") and (p / MANIFEST).is_file()]
     return sorted((v for v in found if is_version(v)), key=version_key)
 
 
 def release_path(version: str | Path = "latest", folder: str | Path | None = None) -> Path:
     """The folder of a release: a version ("latest", "0.1.0", "v0.1.0") or a release folder."""
     candidate = Path(version)
-    if (candidate / "manifest.json").is_file():
+    if (candidate / MANIFEST).is_file():
         return candidate
     if "/" in str(version) or candidate.is_dir():
         raise ReleaseError(f"{candidate}: not a release folder (no manifest.json)")
@@ -53,9 +53,6 @@ def release_path(version: str | Path = "latest", folder: str | Path | None = Non
     return releases_dir(folder) / f"v{wanted}"
 
 
-MANIFEST = "manifest.json"
-CHECKSUMS = "SHA256SUMS"
-CARD = "README.md"
 # Releases from this cadrespeech version on carry SHA256SUMS (for the manifest and
 # the card) and leave the card out of the manifest; older ones list the card in it.
 CHECKSUMS_SINCE = (0, 6, 0)

@@ -36,20 +36,11 @@ from .ingest import RawListing, list_raw_pages, sha256_hex
 from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for, usable_cache
 from .report import write_report
 from .reprints import ParagraphTally, ReprintIndex, cluster_figures
-from .schema import CONFIGS, arrow_schema, data_file, schema_fingerprint
+from .schema import CARD, CHECKSUMS, CITATION, CONFIGS, MANIFEST, RAW_INPUTS, REPORT, arrow_schema, data_file, schema_fingerprint
 from .tokens import Segmenter
 from .versions import parse_version
 
-MANIFEST = "manifest.json"
-CARD = "README.md"
-CITATION = "CITATION.cff"
-# sha256sum lines for the manifest and the card, which the manifest cannot list: the
-# card names the manifest's checksum, so it is written after it.
-CHECKSUMS = "SHA256SUMS"
 CARD_PROSE = "DATASET_CARD.md"  # the card's prose, shipped in the package's data folder
-REPORT = "report"  # index.html and figures/*.png: the corpus report, made by the build
-# One JSON line per raw page: its path, sha256, status, documents, and any error.
-RAW_INPUTS = "raw_inputs.jsonl"
 # Fixed writer settings: part of what makes two builds byte-identical.
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",

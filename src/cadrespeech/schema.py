@@ -175,6 +175,19 @@ def schema_fingerprint(features: Features) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# The other files of a release folder, named once for the build that writes them and
+# the readers that check them.
+MANIFEST = "manifest.json"
+CARD = "README.md"  # the dataset card, where the Hub looks for it
+CITATION = "CITATION.cff"
+# sha256sum lines for the manifest and the card, which the manifest cannot list: the
+# card names the manifest's checksum, so it is written after it.
+CHECKSUMS = "SHA256SUMS"
+# One JSON line per raw page: its path, sha256, status, documents, and any error.
+RAW_INPUTS = "raw_inputs.jsonl"
+REPORT = "report"  # index.html and figures/*.png: the corpus report, made by the build
+
+
 def data_file(config: str) -> str:
     """Where a config's rows lie inside a release folder (the Hub's file naming)."""
     return f"{config}/train-00000-of-00001.parquet"

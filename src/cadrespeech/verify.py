@@ -17,12 +17,11 @@ from datasets import Features
 from .card import MANIFEST_LINE
 from .errors import ReleaseError
 from .ingest import sha256_hex
-from .loader import CARD, CHECKSUMS_SINCE, MANIFEST, built_by, check_files, check_manifest_checksum, read_manifest
+from .loader import CHECKSUMS_SINCE, built_by, check_files, check_manifest_checksum, read_manifest
 from .reprints import ParagraphTally, cluster_figures, paragraph_hash
-from .schema import CONFIGS, UNIQUE_KEYS, data_file, schema_fingerprint
+from .schema import CARD, CONFIGS, MANIFEST, RAW_INPUTS, UNIQUE_KEYS, data_file, schema_fingerprint
 
 MAX_PROBLEMS_PER_CHECK = 20
-RAW_INPUTS = "raw_inputs.jsonl"
 
 
 def verify_release(path: Path) -> list[str]:
@@ -38,7 +37,7 @@ def verify_release(path: Path) -> list[str]:
         file = path / data_file(name)
         info = manifest.get("configs", {}).get(name)
         if info is None:
-            problems.append(f"{path / 'manifest.json'}: config {name} is not listed")
+            problems.append(f"{path / MANIFEST}: config {name} is not listed")
             continue
         if not file.is_file():
             continue  # already reported as missing
