@@ -43,7 +43,7 @@ def bare_segmenter_seconds(release: Path, engine: str) -> tuple[float, int]:
     """Seconds for the bare engine to segment every speech text of a release, and its characters."""
     import pyarrow.parquet as pq
 
-    from cadrespeech.tokens import Segmenter
+    from cadrespeech.stages.tokens import Segmenter
 
     texts = pq.read_table(release / "documents/train-00000-of-00001.parquet", columns=["text"]).column("text").to_pylist()
     segmenter = Segmenter(engine).load()  # the same dictionary and domain terms as the build
@@ -55,7 +55,7 @@ def bare_segmenter_seconds(release: Path, engine: str) -> tuple[float, int]:
 
 SENTENCES_FILE = "/sentences/train-00000-of-00001.parquet"
 LOADERS = {  # name -> (import, the call that is timed)
-    "cadrespeech": ("import cadrespeech.loader", "cadrespeech.load('sentences', version=path)"),
+    "cadrespeech": ("import cadrespeech.read.loader", "cadrespeech.load('sentences', version=path)"),
     "datasets": ("import datasets", f"datasets.load_dataset('parquet', data_files=path + {SENTENCES_FILE!r}, split='train')"),
 }
 

@@ -12,9 +12,9 @@ import random
 from functools import lru_cache
 from pathlib import Path
 
-from cadrespeech.ingest import read_page
-from cadrespeech.pipeline import process_page
-from cadrespeech.tokens import Segmenter
+from cadrespeech.stages.ingest import read_page
+from cadrespeech.stages.pipeline import process_page
+from cadrespeech.stages.tokens import Segmenter
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pages"
 

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from cadrespeech.evaluate import METRICS, Report, evaluate, load_annotations, select_pages
-from cadrespeech.tokens import Segmenter
+from cadrespeech.stages.tokens import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

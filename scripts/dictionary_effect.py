@@ -17,10 +17,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from cadrespeech.domain import DictionaryEffect, dictionary_effect, domain_dictionary
-from cadrespeech.ingest import read_page
-from cadrespeech.pipeline import process_page
-from cadrespeech.tokens import Segmenter
+from cadrespeech.stages.domain import DictionaryEffect, dictionary_effect, domain_dictionary
+from cadrespeech.stages.ingest import read_page
+from cadrespeech.stages.pipeline import process_page
+from cadrespeech.stages.tokens import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"

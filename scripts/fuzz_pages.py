@@ -44,14 +44,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from cadrespeech.clean import CleanConfig
+from cadrespeech.build.rows import page_rows, page_signatures, page_tables, page_tally
 from cadrespeech.errors import PageError
-from cadrespeech.ingest import sha256_hex
-from cadrespeech.pages import page_signatures, page_tables, page_tally
-from cadrespeech.pipeline import process_page
 from cadrespeech.records import RawPage
-from cadrespeech.rows import page_rows
-from cadrespeech.tokens import Segmenter
+from cadrespeech.stages.clean import CleanConfig
+from cadrespeech.stages.ingest import sha256_hex
+from cadrespeech.stages.pipeline import process_page
+from cadrespeech.stages.tokens import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -26,15 +26,15 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def segmenter(private_cache: Path):
-    from cadrespeech.tokens import Segmenter
+    from cadrespeech.stages.tokens import Segmenter
 
     return Segmenter()
 
 
 @pytest.fixture(scope="session")
 def seed_page(segmenter):
-    from cadrespeech.ingest import read_page
-    from cadrespeech.pipeline import process_page
+    from cadrespeech.stages.ingest import read_page
+    from cadrespeech.stages.pipeline import process_page
 
     return process_page(read_page(SEED, RAW), segmenter)
 
@@ -73,7 +73,7 @@ def make_raw_folder(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
-    from cadrespeech.release import build_release
+    from cadrespeech.build.release import build_release
 
     root = tmp_path_factory.mktemp("release-build")
     raw = make_raw_folder(root / "raw")

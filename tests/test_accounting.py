@@ -13,9 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cadrespeech.cli import main
-from cadrespeech.edits import replay
 from cadrespeech.errors import PageError
-from cadrespeech.ingest import (
+from cadrespeech.records import DecodedPage, RawPage
+from cadrespeech.schema import data_file
+from cadrespeech.stages.edits import replay
+from cadrespeech.stages.ingest import (
     BINARY_CONTROL_COUNT,
     MARKUP_SIGNS,
     binary_reason,
@@ -25,9 +27,7 @@ from cadrespeech.ingest import (
     sha256_hex,
     sniff_markup,
 )
-from cadrespeech.pipeline import process_page
-from cadrespeech.records import DecodedPage, RawPage
-from cadrespeech.schema import data_file
+from cadrespeech.stages.pipeline import process_page
 
 from .conftest import CARD, CITATION
 

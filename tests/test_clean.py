@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadrespeech.clean import CleanConfig, clean_text
-from cadrespeech.edits import replay
+from cadrespeech.stages.clean import CleanConfig, clean_text
+from cadrespeech.stages.edits import replay
 
 from .conftest import SEED
 
@@ -177,7 +177,7 @@ def test_markup_stays_under_the_markup_rules_that_removed_it(page: str, markup: 
 
 
 def test_a_notes_block_split_around_its_tags_still_reads_back() -> None:
-    from cadrespeech.notes import extract_notes
+    from cadrespeech.stages.notes import extract_notes
 
     page = (
         "<html><body><div class='article'><p>同志们：</p><p>今天召开会议，要抓好落实〔1〕，加强学习〔2〕。</p>"
@@ -189,7 +189,7 @@ def test_a_notes_block_split_around_its_tags_still_reads_back() -> None:
 
 
 def test_numbered_notes_parted_only_by_block_tags_still_read_back() -> None:
-    from cadrespeech.notes import extract_notes
+    from cadrespeech.stages.notes import extract_notes
 
     page = (
         "<html><body><div class='article'><p>同志们：</p><p>今天召开全县工作会议，部署推进“链长制”和“一网通办”两项工作。</p>"

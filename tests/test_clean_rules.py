@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from cadrespeech.clean import apply_rules
-from cadrespeech.clean_rules import RULE_NAMES, RULES, CleanRule
-from cadrespeech.edits import replay
+from cadrespeech.stages.clean import apply_rules
+from cadrespeech.stages.clean_rules import RULE_NAMES, RULES, CleanRule
+from cadrespeech.stages.edits import replay
 
 EXAMPLES = [(rule, given, expected) for rule in RULES for given, expected in rule.examples]
 KEEPS = [(rule, text) for rule in RULES for text in rule.keeps]
@@ -38,7 +38,7 @@ def test_rule_keeps_its_counter_example(rule: CleanRule, text: str) -> None:
 
 
 def test_the_card_lists_every_rule_in_the_order_it_runs() -> None:
-    from cadrespeech.clean import RULE_NAMES as ALL_RULES
+    from cadrespeech.stages.clean import RULE_NAMES as ALL_RULES
 
     from .conftest import CARD
 
@@ -69,8 +69,8 @@ SHORT_SPEECH_SENTENCES = (
 
 @pytest.mark.parametrize("sentence", SHORT_SPEECH_SENTENCES)
 def test_no_line_rule_deletes_a_short_sentence_inside_the_body(sentence: str) -> None:
-    from cadrespeech.clean import clean_text
-    from cadrespeech.clean_rules import BODY_AFTER, BODY_BEFORE
+    from cadrespeech.stages.clean import clean_text
+    from cadrespeech.stages.clean_rules import BODY_AFTER, BODY_BEFORE
 
     cleaned = clean_text(BODY_BEFORE + sentence + BODY_AFTER).text
     assert sentence in cleaned.split("\n")

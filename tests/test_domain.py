@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cadrespeech.domain import DictionaryEffect, dictionary_effect, domain_dictionary, parse_dictionary
-from cadrespeech.ingest import read_page
-from cadrespeech.pipeline import process_page
-from cadrespeech.tokens import Segmenter
+from cadrespeech.stages.domain import DictionaryEffect, dictionary_effect, domain_dictionary, parse_dictionary
+from cadrespeech.stages.ingest import read_page
+from cadrespeech.stages.pipeline import process_page
+from cadrespeech.stages.tokens import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"

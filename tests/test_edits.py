@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadrespeech.edits import Change, apply_changes, clean_offset, compose, replay
 from cadrespeech.records import Edit
+from cadrespeech.stages.edits import Change, apply_changes, clean_offset, compose, replay
 
 
 @st.composite

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from cadrespeech.genre import GENRE_RULES, GenreRule, classify
-from cadrespeech.textclass import detect_script
+from cadrespeech.stages.genre import GENRE_RULES, GenreRule, classify
+from cadrespeech.stages.textclass import detect_script
 
 
 def test_rule_names_are_unique() -> None:
@@ -58,8 +58,8 @@ def test_detect_script(text: str, script: str) -> None:
 
 
 def test_fixture_speech_in_traditional_characters_is_marked(segmenter) -> None:
-    from cadrespeech.ingest import read_page
-    from cadrespeech.pipeline import process_page
+    from cadrespeech.stages.ingest import read_page
+    from cadrespeech.stages.pipeline import process_page
 
     from .conftest import FIXTURE_PAGES
 

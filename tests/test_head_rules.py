@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadrespeech.head import clean_title, decide_head, read_date, speaker_of
-from cadrespeech.head_rules import SPEAKER_RULES, TITLE_RULES, SpeakerRule, TitleRule, is_person_name
 from cadrespeech.records import PageMeta
+from cadrespeech.stages.head import clean_title, decide_head, read_date, speaker_of
+from cadrespeech.stages.head_rules import SPEAKER_RULES, TITLE_RULES, SpeakerRule, TitleRule, is_person_name
 
 
 def test_rule_names_are_unique() -> None:

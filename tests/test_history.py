@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cadrespeech.loader import releases
-from cadrespeech.pages import BuildOptions
-from cadrespeech.release import build_release
+from cadrespeech.build.release import build_release
+from cadrespeech.build.results import BuildOptions
+from cadrespeech.read.loader import releases
 from cadrespeech.schema import data_file
 
 from .conftest import RAW, ROOT

@@ -18,16 +18,18 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from cadrespeech.build.cache import PageCache, package_files, pipeline_fingerprint
+from cadrespeech.build.executor import process_path
+from cadrespeech.build.release import build_release, checksum_lines
+from cadrespeech.build.results import BuildOptions
 from cadrespeech.cli import main
 from cadrespeech.errors import CadrespeechError, PageError, ReleaseError
-from cadrespeech.ingest import MAX_PAGE_BYTES, read_page, sha256_hex
-from cadrespeech.loader import load
-from cadrespeech.pages import BuildOptions, PageCache, package_files, pipeline_fingerprint, process_path
-from cadrespeech.pipeline import process_page
+from cadrespeech.read.loader import load
+from cadrespeech.read.verify import verify_release
 from cadrespeech.records import RawPage
-from cadrespeech.release import build_release, checksum_lines
 from cadrespeech.schema import data_file
-from cadrespeech.verify import verify_release
+from cadrespeech.stages.ingest import MAX_PAGE_BYTES, read_page, sha256_hex
+from cadrespeech.stages.pipeline import process_page
 
 from .conftest import CARD, CITATION, SEED, tree_bytes
 
@@ -285,7 +287,7 @@ def test_a_raw_folder_where_no_page_gives_a_speech_is_refused_and_leaves_nothing
 def test_a_full_disk_is_one_line_exit_2_and_leaves_no_temporary(tmp_path: Path, monkeypatch, capsys) -> None:
     import errno
 
-    from cadrespeech import release
+    from cadrespeech.build import release
 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "releases" / "x.parquet"))
@@ -368,7 +370,7 @@ def test_clean_output_escapes_controls_in_text_and_json(tmp_path: Path, capsys) 
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from cadrespeech.release import build_lock
+from cadrespeech.build.release import build_lock
 with build_lock(Path(sys.argv[1]), "0.1.0"):
     (Path(sys.argv[1]) / ".tmp-v0.1.0-live").mkdir()
     print("locked", flush=True)
@@ -496,7 +498,7 @@ def test_a_cache_that_cannot_be_written_is_a_warning_not_a_failure(tmp_path: Pat
 def test_a_cache_write_that_fails_midway_leaves_no_temporary_file(tmp_path: Path, monkeypatch) -> None:
     import errno
 
-    from cadrespeech import pages
+    from cadrespeech.build import cache as pages
 
     def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -511,7 +513,7 @@ def test_a_cache_write_that_fails_midway_leaves_no_temporary_file(tmp_path: Path
 
 
 def test_show_never_reads_a_raw_page_from_outside_the_raw_folder(sealed_release: Path, tmp_path: Path) -> None:
-    from cadrespeech.show import find_document, read_raw_text
+    from cadrespeech.read.show import find_document, read_raw_text
 
     release = copy_of(sealed_release, tmp_path)
     secret = tmp_path / "secret.txt"
@@ -526,7 +528,7 @@ def test_show_never_reads_a_raw_page_from_outside_the_raw_folder(sealed_release:
 
 
 def test_the_report_shows_page_text_as_text() -> None:
-    from cadrespeech.report import _table  # every page string of the report goes through its tables
+    from cadrespeech.build.report import _table  # every page string of the report goes through its tables
 
     cell = _table(("title",), [("<script>alert(1)</script>\u202e讲话\x1b[2J",)])
     assert "<script>" not in cell and "&lt;script&gt;alert(1)&lt;/script&gt;\\u202e讲话\\x1b[2J" in cell
@@ -546,8 +548,7 @@ FUZZ_FINDS = {
 
 @pytest.mark.parametrize("data", FUZZ_FINDS.values(), ids=FUZZ_FINDS.keys())
 def test_fuzz_finds_are_processed_or_fail_with_our_own_reason(segmenter, data: bytes) -> None:
-    from cadrespeech.pages import page_tables
-    from cadrespeech.rows import page_rows
+    from cadrespeech.build.rows import page_rows, page_tables
 
     try:
         page_tables(page_rows(process_page(page("fuzz.html", data), segmenter)))

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadrespeech.clean import clean_text
-from cadrespeech.edits import apply_changes, replay
-from cadrespeech.htmltext import html_changes, looks_like_html
+from cadrespeech.stages.clean import clean_text
+from cadrespeech.stages.edits import apply_changes, replay
+from cadrespeech.stages.htmltext import html_changes
+from cadrespeech.stages.ingest import looks_like_html
 
 from .conftest import FIXTURE_PAGES
 
@@ -77,7 +78,7 @@ def test_plain_text_is_not_taken_for_html() -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURE_PAGES.glob("*.html")))
 def test_fixture_html_pages_replay_exactly(name: str) -> None:
-    from cadrespeech.ingest import decode_page, read_page
+    from cadrespeech.stages.ingest import decode_page, read_page
 
     decoded = decode_page(read_page(FIXTURE_PAGES / name, FIXTURE_PAGES))
     cleaned = clean_text(decoded.text, is_html=True)
@@ -87,14 +88,14 @@ def test_fixture_html_pages_replay_exactly(name: str) -> None:
 
 
 def test_meta_charset_that_lies_is_overruled_by_the_bytes() -> None:
-    from cadrespeech.ingest import decode_page, read_page
+    from cadrespeech.stages.ingest import decode_page, read_page
 
     decoded = decode_page(read_page(FIXTURE_PAGES / "html_meta_lies_utf8.html", FIXTURE_PAGES))
     assert decoded.encoding == "utf-8" and decoded.is_html
 
 
 def test_a_truthful_gbk_meta_is_followed() -> None:
-    from cadrespeech.ingest import decode_page, read_page
+    from cadrespeech.stages.ingest import decode_page, read_page
 
     decoded = decode_page(read_page(FIXTURE_PAGES / "html_gov_gbk_meta.html", FIXTURE_PAGES))
     assert decoded.encoding in ("gbk", "gb18030") and "致辞" in decoded.text

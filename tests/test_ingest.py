@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from cadrespeech.errors import PageError
-from cadrespeech.ingest import common_share, decode_page, list_raw_pages, normalise_newlines, read_page, sha256_hex
 from cadrespeech.records import RawPage
+from cadrespeech.stages.ingest import common_share, decode_page, list_raw_pages, normalise_newlines, read_page, sha256_hex
 
 from .conftest import FIXTURE_PAGES, RAW, ROOT, SEED
 

@@ -63,7 +63,7 @@ def test_every_committed_release_is_checked() -> None:
 
 @pytest.mark.parametrize("version", COMMITTED)
 def test_committed_release_verifies_and_loads_without_our_package(private_cache: Path, version: str) -> None:
-    from cadrespeech.verify import verify_release
+    from cadrespeech.read.verify import verify_release
 
     committed = ROOT / "corpus" / "releases" / version
     assert verify_release(committed) == []

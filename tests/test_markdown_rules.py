@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadrespeech.clean import RULE_NAMES, CleanConfig, apply_rules, clean_text
-from cadrespeech.clean_rules import RULES, CleanRule
-from cadrespeech.edits import replay
-from cadrespeech.markdown_rules import MARKDOWN_RULE_NAMES, MARKDOWN_RULES
+from cadrespeech.stages.clean import RULE_NAMES, CleanConfig, apply_rules, clean_text
+from cadrespeech.stages.clean_rules import RULES, CleanRule
+from cadrespeech.stages.edits import replay
+from cadrespeech.stages.markdown_rules import MARKDOWN_RULE_NAMES, MARKDOWN_RULES
 
 EXAMPLES = [(rule, given, expected) for rule in MARKDOWN_RULES for given, expected in rule.examples]
 KEEPS = [(rule, text) for rule in MARKDOWN_RULES for text in rule.keeps]

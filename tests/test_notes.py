@@ -17,16 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cadrespeech
-from cadrespeech.clean import CleanConfig, apply_rules, clean_text
-from cadrespeech.clean_rules import CleanRule
-from cadrespeech.edits import replay
+from cadrespeech.build.rows import page_rows
 from cadrespeech.errors import ReleaseError
-from cadrespeech.ingest import sha256_hex
-from cadrespeech.notes import NOTE_RULE_NAMES, NOTE_RULES, extract_notes, sentence_at
-from cadrespeech.pipeline import process_page
 from cadrespeech.records import RawPage
-from cadrespeech.rows import page_rows
 from cadrespeech.schema import arrow_schema, data_file
+from cadrespeech.stages.clean import CleanConfig, apply_rules, clean_text
+from cadrespeech.stages.clean_rules import CleanRule
+from cadrespeech.stages.edits import replay
+from cadrespeech.stages.ingest import sha256_hex
+from cadrespeech.stages.notes import NOTE_RULE_NAMES, NOTE_RULES, extract_notes, sentence_at
+from cadrespeech.stages.pipeline import process_page
 
 from .conftest import CARD, CITATION, ROOT, SEED
 
@@ -279,7 +279,7 @@ def test_clean_properties_hold_with_notes(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def notes_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
-    from cadrespeech.release import build_release
+    from cadrespeech.build.release import build_release
 
     root = tmp_path_factory.mktemp("notes-release")
     raw = root / "raw"
@@ -319,7 +319,7 @@ def rewrite(release: Path, config: str, rows: list[dict]) -> None:
 
 
 def test_verify_passes_and_catches_a_tampered_note(notes_release: Path, tmp_path: Path) -> None:
-    from cadrespeech.verify import verify_release
+    from cadrespeech.read.verify import verify_release
 
     assert verify_release(notes_release) == []
     copy = shutil.copytree(notes_release, tmp_path / "v0.1.0")
@@ -335,7 +335,7 @@ def test_verify_passes_and_catches_a_tampered_note(notes_release: Path, tmp_path
 
 
 def test_verify_checks_note_counts_and_calendar_dates(notes_release: Path, tmp_path: Path) -> None:
-    from cadrespeech.verify import verify_release
+    from cadrespeech.read.verify import verify_release
 
     copy = shutil.copytree(notes_release, tmp_path / "v0.1.0")
     rows = pq.read_table(copy / data_file("documents")).to_pylist()
@@ -356,7 +356,7 @@ def test_a_release_from_before_notes_has_no_notes_config_and_says_so() -> None:
 
 def test_a_release_whose_pages_carry_no_notes_loads_an_empty_notes_config(tmp_path: Path, private_cache: Path) -> None:
     # datasets cannot read a split with no rows; our loader gives the empty table instead.
-    from cadrespeech.release import build_release
+    from cadrespeech.build.release import build_release
 
     raw = tmp_path / "raw"
     raw.mkdir()

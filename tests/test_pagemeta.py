@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadrespeech.pagemeta import (
+from cadrespeech.records import PageMeta
+from cadrespeech.stages.pagemeta import (
     PUBLISHED_LABELS,
     SITE_SIGNS,
     SiteSign,
@@ -21,7 +22,6 @@ from cadrespeech.pagemeta import (
     read_page_meta,
     site_from_title,
 )
-from cadrespeech.records import PageMeta
 
 # A county portal in the government-site template: its metadata in <meta name=…>,
 # a sidebar of other articles with their own dates.
@@ -270,9 +270,9 @@ def test_any_page_gives_a_record_and_only_real_dates(page: str, markup: str) -> 
 
 
 def test_front_matter_tags_reach_the_documents_rows(segmenter) -> None:
-    from cadrespeech.pipeline import process_page
+    from cadrespeech.build.rows import page_rows
     from cadrespeech.records import RawPage
-    from cadrespeech.rows import page_rows
+    from cadrespeech.stages.pipeline import process_page
 
     page = "---\ntitle: 在全县大会上的讲话\ndate: 2023-03-02\ntags: [作风建设, 基层治理]\n---\n同志们：\n今天开会，我讲三点意见。\n"
     processed = process_page(RawPage("a.md", page.encode(), "0" * 64), segmenter)

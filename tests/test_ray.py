@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cadrespeech.release import build_release
+from cadrespeech.build.release import build_release
 
 from .conftest import CARD, CITATION, make_raw_folder
 

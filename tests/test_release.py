@@ -14,10 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from cadrespeech.build.release import build_release
 from cadrespeech.errors import ReleaseError, ReleaseExists
-from cadrespeech.ingest import sha256_hex
-from cadrespeech.release import build_release
 from cadrespeech.schema import CONFIGS, arrow_schema, data_file
+from cadrespeech.stages.ingest import sha256_hex
 
 from .conftest import CARD, CITATION, SEED, make_raw_folder, tree_bytes
 
@@ -138,7 +138,7 @@ def test_a_killed_build_leaves_no_partial_release(built_release: Path, tmp_path:
     process.wait()
     assert not (out / "v0.2.0").exists()
     assert tree_bytes(out / "v0.1.0") == before
-    from cadrespeech.loader import releases
+    from cadrespeech.read.loader import releases
 
     assert releases(out) == ["0.1.0"]
     # The next build of that version clears what the killed one left and succeeds.
@@ -148,14 +148,14 @@ def test_a_killed_build_leaves_no_partial_release(built_release: Path, tmp_path:
 
 
 def test_verify_passes_on_a_sound_release(built_release: Path) -> None:
-    from cadrespeech.verify import verify_release
+    from cadrespeech.read.verify import verify_release
 
     assert verify_release(built_release) == []
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))
 def test_verify_catches_a_flipped_byte_in_any_data_file(built_release: Path, tmp_path: Path, config: str) -> None:
-    from cadrespeech.verify import verify_release
+    from cadrespeech.read.verify import verify_release
 
     copy = shutil.copytree(built_release, tmp_path / "v0.1.0")
     target = copy / data_file(config)
@@ -167,7 +167,7 @@ def test_verify_catches_a_flipped_byte_in_any_data_file(built_release: Path, tmp
 
 
 def test_verify_catches_broken_offsets_and_trees(built_release: Path, tmp_path: Path) -> None:
-    from cadrespeech.verify import verify_release
+    from cadrespeech.read.verify import verify_release
 
     copy = shutil.copytree(built_release, tmp_path / "v0.1.0")
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))

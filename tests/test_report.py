@@ -14,10 +14,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from cadrespeech import genre
+from cadrespeech.build.release import build_release
+from cadrespeech.build.report import FIGURES, GENRE_LABELS, section_depths, write_report
 from cadrespeech.cli import main
-from cadrespeech.release import build_release
-from cadrespeech.report import FIGURES, GENRE_LABELS, section_depths, write_report
+from cadrespeech.read.loader import read_manifest
+from cadrespeech.stages import genre
 
 from .conftest import CARD, CITATION, fixture_pages_as_raw
 
@@ -44,7 +45,7 @@ def release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Pa
 
 @pytest.fixture(scope="module")
 def report(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_report(release, tmp_path_factory.mktemp("out"))
+    return write_report(release, tmp_path_factory.mktemp("out"), read_manifest(release))
 
 
 def test_every_figure_is_a_png_and_the_page_shows_it(report: Path) -> None:
@@ -68,7 +69,7 @@ def test_figures_are_the_same_bytes_each_time(release: Path, report: Path, tmp_p
     # character its default font cannot draw, and that fails here.
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="Glyph .* missing from font")
-        again = write_report(release, tmp_path)
+        again = write_report(release, tmp_path, read_manifest(release))
     for figure in FIGURES:
         name = f"figures/{figure.name}.png"
         assert (again.parent / name).read_bytes() == (report.parent / name).read_bytes()

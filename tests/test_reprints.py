@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cadrespeech
-from cadrespeech.release import build_release
-from cadrespeech.reprints import (
+from cadrespeech.build.release import build_release
+from cadrespeech.read.verify import verify_release
+from cadrespeech.stages.reprints import (
     REPRINT_SIMILARITY,
     ReprintIndex,
     SpeechSignature,
@@ -22,7 +23,6 @@ from cadrespeech.reprints import (
     signature,
     similarity,
 )
-from cadrespeech.verify import verify_release
 
 from .conftest import CARD, CITATION, FIXTURE_PAGES, fixture_pages_as_raw
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from cadrespeech import pages, release
-from cadrespeech.pages import BuildOptions, PageCache
-from cadrespeech.release import build_release
-from cadrespeech.tokens import Segmenter
+from cadrespeech.build import cache as page_cache
+from cadrespeech.build import executor, release
+from cadrespeech.build.cache import PageCache
+from cadrespeech.build.release import build_release
+from cadrespeech.build.results import BuildOptions
+from cadrespeech.stages.tokens import Segmenter
 
 from .conftest import CARD, CITATION, FIXTURE_PAGES, ROOT, make_raw_folder, tree_bytes
 
@@ -39,13 +41,13 @@ def test_cached_and_incremental_builds_give_the_bytes_of_a_full_build(tmp_path: 
     raw = make_raw_folder(tmp_path / "raw")
     cache = str(tmp_path / "cache")
     processed: list[str] = []
-    real = pages.process_page
+    real = executor.process_page
 
     def counting(raw_page, *args):
         processed.append(raw_page.source)
         return real(raw_page, *args)
 
-    monkeypatch.setattr(pages, "process_page", counting)
+    monkeypatch.setattr(executor, "process_page", counting)
     first = build(raw, tmp_path / "a", options=BuildOptions(cache=cache))
     assert len(processed) > 20
     processed.clear()
@@ -89,15 +91,15 @@ def test_a_renamed_page_takes_its_new_name_from_the_cache(tmp_path: Path) -> Non
 
 
 def test_cache_keys_change_with_the_pipeline(segmenter) -> None:
-    plain = pages.pipeline_fingerprint(BuildOptions(), segmenter)
-    assert plain == pages.pipeline_fingerprint(BuildOptions(), segmenter)
-    assert plain != pages.pipeline_fingerprint(BuildOptions(skip_rules=("blank_line",)), segmenter)
+    plain = page_cache.pipeline_fingerprint(BuildOptions(), segmenter)
+    assert plain == page_cache.pipeline_fingerprint(BuildOptions(), segmenter)
+    assert plain != page_cache.pipeline_fingerprint(BuildOptions(skip_rules=("blank_line",)), segmenter)
     assert PageCache(Path("/c"), plain).folder != PageCache(Path("/c"), "0" * 64).folder
 
 
 def all_sentences(segmenter) -> list[str]:
-    from cadrespeech.ingest import read_page
-    from cadrespeech.pipeline import process_page
+    from cadrespeech.stages.ingest import read_page
+    from cadrespeech.stages.pipeline import process_page
 
     folders = [FIXTURE_PAGES]
     devset = ROOT.parent / "shared" / "devset" / "raw"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadrespeech.sentences import sentence_spans
+from cadrespeech.stages.sentences import sentence_spans
 
 
 def split(text: str) -> list[str]:

@@ -9,11 +9,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from cadrespeech.cli import main
-from cadrespeech.edits import replay
 from cadrespeech.errors import CadrespeechError
+from cadrespeech.read.show import explain_view, find_document, read_raw_text, speech_text_view
 from cadrespeech.records import Edit, Section
 from cadrespeech.schema import data_file
-from cadrespeech.show import explain_view, find_document, read_raw_text, speech_text_view
+from cadrespeech.stages.edits import replay
 
 from .conftest import CARD, CITATION, FIXTURE_PAGES
 
@@ -27,7 +27,7 @@ MARK = re.compile(r"\[-(.*?)-\](?:\{\+(.*?)\+\})?\{([a-z0-9_]+)\}", re.S)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> tuple[Path, Path]:
     """(releases folder, raw folder) of a release built from the pages above."""
-    from cadrespeech.release import build_release
+    from cadrespeech.build.release import build_release
 
     root = tmp_path_factory.mktemp("show")
     raw = root / "raw"

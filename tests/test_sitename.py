@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cadrespeech.clean import clean_text
-from cadrespeech.edits import replay
-from cadrespeech.sitename import NAME_SIGNS, NameSign, infer_site_names
+from cadrespeech.stages.clean import clean_text
+from cadrespeech.stages.edits import replay
+from cadrespeech.stages.sitename import NAME_SIGNS, NameSign, infer_site_names
 
 # A template site's dump: its name stands only in the breadcrumb and the footer, and is
 # glued into the speech in four ways. Invented text.

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from cadrespeech.structure import structure_page
-from cadrespeech.structure_rules import HEADING_STYLES, HeadingStyle, chinese_number
+from cadrespeech.stages.structure import structure_page
+from cadrespeech.stages.structure_rules import HEADING_STYLES, HeadingStyle, chinese_number
 
 
 def only_speech(text: str):
@@ -12,7 +12,7 @@ def only_speech(text: str):
     speech, blocks = page.speeches[0]
     from dataclasses import replace
 
-    from cadrespeech.sentences import split_blocks
+    from cadrespeech.stages.sentences import split_blocks
 
     return replace(speech, sentences=tuple(split_blocks(speech.text, blocks)))
 
@@ -241,7 +241,7 @@ def test_a_long_run_of_numbered_paragraphs_is_not_a_section_tree() -> None:
 
 
 def test_a_title_named_only_in_the_removed_lead_is_the_title() -> None:
-    from cadrespeech.structure import structure_page
+    from cadrespeech.stages.structure import structure_page
 
     text = "某某快讯　副委员长说明草案\n各位代表：\n我受委托，作说明。"
     layout = structure_page(text, leads=((0, "关于《某某条例（草案）》的说明全文如下："),))
@@ -251,7 +251,7 @@ def test_a_title_named_only_in_the_removed_lead_is_the_title() -> None:
 
 
 def test_a_page_of_short_lines_or_one_line_is_still_a_document() -> None:
-    from cadrespeech.structure import structure_page
+    from cadrespeech.stages.structure import structure_page
 
     listing = structure_page("全县重点项目名单\n城东污水处理厂\n城西物流园\n南湖大桥")
     assert [s.text for s, _ in listing.speeches] == ["城东污水处理厂\n城西物流园\n南湖大桥"]
@@ -261,7 +261,7 @@ def test_a_page_of_short_lines_or_one_line_is_still_a_document() -> None:
 
 
 def test_a_news_headline_names_a_report_but_not_a_speech_under_it() -> None:
-    from cadrespeech.structure import structure_page
+    from cadrespeech.stages.structure import structure_page
 
     report = structure_page("县长主持召开民营企业座谈会\n倾听企业心声　共谋发展良策\n本报讯　昨天，县长主持召开座谈会，听取企业意见。")
     assert report.speeches[0][0].title == "县长主持召开民营企业座谈会"
@@ -270,7 +270,7 @@ def test_a_news_headline_names_a_report_but_not_a_speech_under_it() -> None:
 
 
 def test_a_byline_of_fields_and_a_date_field_give_speaker_and_date() -> None:
-    from cadrespeech.head import decide_head
+    from cadrespeech.stages.head import decide_head
 
     head = decide_head(["在推介会上的致辞", "市长　韩某某|2023.10.18|来源：某某市投资促进局|浏览：2036"])
     assert (head.speaker, head.date) == ("韩某某", "2023-10-18")
@@ -279,7 +279,7 @@ def test_a_byline_of_fields_and_a_date_field_give_speaker_and_date() -> None:
 
 
 def test_selected_works_and_reposts_are_cut_where_each_speech_begins() -> None:
-    from cadrespeech.structure import structure_page
+    from cadrespeech.stages.structure import structure_page
 
     body = "\n".join(f"第{n}段讲的是工作，要抓好落实，这一点很重要。" for n in range(1, 6))
     opening = f"开　幕　词\n（一九五六年七月十二日）\n同志们：\n{body}"

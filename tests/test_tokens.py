@@ -42,7 +42,7 @@ def test_the_private_tokenizer_leaves_jiebas_global_one_alone(segmenter, private
 
 SCRIPT = """
 import json, sys
-from cadrespeech.tokens import Segmenter
+from cadrespeech.stages.tokens import Segmenter
 s = Segmenter()
 texts = json.loads(sys.argv[1])
 if sys.argv[2] == "reverse":

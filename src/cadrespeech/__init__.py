@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .clean import CleanConfig, clean_text
-from .edits import replay
 from .errors import CadrespeechError, PageError, ReleaseError
-from .ingest import decode_page, read_page
-from .pipeline import process_page
 from .records import Cleaned, DecodedPage, Edit, ProcessedPage, RawPage, Section, Sentence, Speech, Token
-from .tokens import Segmenter
+from .stages.clean import CleanConfig, clean_text
+from .stages.edits import replay
+from .stages.ingest import decode_page, read_page
+from .stages.pipeline import process_page
+from .stages.tokens import Segmenter
 
 __version__ = "0.6.0"
 
@@ -42,7 +42,7 @@ __all__ = [
 def __getattr__(name: str):
     # ``datasets`` takes a second to import; only the loader needs it.
     if name in ("load", "releases", "shared_paragraphs"):
-        from . import loader
+        from .read import loader
 
         return getattr(loader, name)
     raise AttributeError(f"module 'cadrespeech' has no attribute {name!r}")

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .citation import bibtex, load_cff, pinned_cff
-from .clean import CleanConfig
+from .build.citation import bibtex, load_cff, pinned_cff
 from .errors import CadrespeechError, ReleaseExists
 from .escaping import for_terminal
-from .ingest import read_page, sha256_hex
-from .pipeline import process_page
-from .tokens import Segmenter
+from .stages.clean import CleanConfig
+from .stages.ingest import read_page, sha256_hex
+from .stages.pipeline import process_page
+from .stages.tokens import Segmenter
 from .views import explain_edits, page_to_dict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_EXISTS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -169,9 +169,10 @@ _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from .loader import releases_dir
-    from .pages import BuildOptions, PageCache
-    from .release import build_release
+    from .build.cache import PageCache
+    from .build.release import build_release
+    from .build.results import BuildOptions
+    from .read.loader import releases_dir
 
     try:  # unknown rule names fail here, before any work
         CleanConfig(skip=frozenset(args.skip_rule))
@@ -205,8 +206,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from .loader import release_path
-    from .verify import verify_release
+    from .read.loader import release_path
+    from .read.verify import verify_release
 
     path = release_path(args.release, args.releases)
     problems = verify_release(path)
@@ -220,7 +221,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _run_cite(args: argparse.Namespace) -> int:
-    from .loader import release_path
+    from .read.loader import release_path
     from .schema import CITATION, MANIFEST
 
     path = release_path(args.release, args.releases)
@@ -258,7 +259,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _run_releases(args: argparse.Namespace) -> int:
-    from .loader import releases
+    from .read.loader import releases
 
     for version in releases(args.releases):
         print(version)
@@ -266,8 +267,8 @@ def _run_releases(args: argparse.Namespace) -> int:
 
 
 def _run_show(args: argparse.Namespace) -> int:
-    from .loader import release_path
-    from .show import document_header, explain_view, find_document, read_raw_text, speech_view
+    from .read.loader import release_path
+    from .read.show import document_header, explain_view, find_document, read_raw_text, speech_view
 
     document = find_document(release_path(args.release, args.releases), args.doc_id)
     colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
@@ -280,11 +281,11 @@ def _run_show(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from .loader import release_path
-    from .report import write_report
+    from .build.report import write_report
+    from .read.loader import read_manifest, release_path
 
     release = release_path(args.release or "latest", args.releases)
-    page = write_report(release, args.out or Path(f"report-{release.name}"))
+    page = write_report(release, args.out or Path(f"report-{release.name}"), read_manifest(release))
     print(page)
     return EXIT_OK
 

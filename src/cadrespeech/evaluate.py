@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CadrespeechError, PageError
-from .ingest import read_page
-from .pipeline import process_page
 from .records import ProcessedPage
-from .tokens import Segmenter
+from .stages.ingest import read_page
+from .stages.pipeline import process_page
+from .stages.tokens import Segmenter
 
 METRICS = (
     "keep_recall",

@@ -185,6 +185,8 @@ CITATION = "CITATION.cff"
 CHECKSUMS = "SHA256SUMS"
 # One JSON line per raw page: its path, sha256, status, documents, and any error.
 RAW_INPUTS = "raw_inputs.jsonl"
+# How the card names the manifest's checksum; ``verify`` looks for this line.
+MANIFEST_LINE = "manifest.json sha256: `{}`"
 REPORT = "report"  # index.html and figures/*.png: the corpus report, made by the build
 
 

@@ -22,9 +22,9 @@ from datetime import date, datetime
 import yaml
 from htmldate import find_date
 
+from ..records import PageMeta
 from .htmltext import TolerantHTMLParser
 from .ingest import front_matter
-from .records import PageMeta
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100

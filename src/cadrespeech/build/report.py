@@ -22,9 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .escaping import for_terminal
-from .loader import read_manifest
-from .schema import data_file
+from ..escaping import for_terminal
+from ..schema import data_file
 
 # Genres as the release names them, with the English label a figure shows.
 GENRE_LABELS: dict[str, str] = {
@@ -71,13 +70,13 @@ FIGURES = (
 )
 
 
-def write_report(release: Path, out: Path, manifest: dict[str, Any] | None = None) -> Path:
+def write_report(release: Path, out: Path, manifest: dict[str, Any]) -> Path:
     """Write ``out/index.html`` and ``out/figures/*.png`` for the release folder; return the page.
 
     A build passes the manifest it is about to write, since the report goes into the
-    release (and its checksums into the manifest).
+    release (and its checksums into the manifest); ``cadrespeech report`` passes the
+    release's own, read and checked by the loader.
     """
-    manifest = manifest if manifest is not None else read_manifest(release)
     facts = gather(release, manifest)
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)

@@ -14,12 +14,11 @@ import numpy as np
 import pyarrow.parquet as pq
 from datasets import Features
 
-from .card import MANIFEST_LINE
-from .errors import ReleaseError
-from .ingest import sha256_hex
+from ..errors import ReleaseError
+from ..schema import CARD, CONFIGS, MANIFEST, MANIFEST_LINE, RAW_INPUTS, UNIQUE_KEYS, data_file, schema_fingerprint
+from ..stages.ingest import sha256_hex
+from ..stages.reprints import ParagraphTally, cluster_figures, paragraph_hash
 from .loader import CHECKSUMS_SINCE, built_by, check_files, check_manifest_checksum, read_manifest
-from .reprints import ParagraphTally, cluster_figures, paragraph_hash
-from .schema import CARD, CONFIGS, MANIFEST, RAW_INPUTS, UNIQUE_KEYS, data_file, schema_fingerprint
 
 MAX_PROBLEMS_PER_CHECK = 20
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ReleaseError
+from ..errors import ReleaseError
 
 
 def release_citation(source: Path, version: str) -> str:

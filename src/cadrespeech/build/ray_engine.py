@@ -14,8 +14,9 @@ import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import ReleaseError
-from .pages import BuildOptions, PageResult, process_path
+from ..errors import ReleaseError
+from .executor import process_path
+from .results import BuildOptions, PageResult
 
 
 def ray_results(paths: list[Path], raw_dir: Path, options: BuildOptions, address: str | None = None) -> Iterator[PageResult]:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .notes import sentence_at
-from .records import ProcessedPage, Sentence, Speech
-from .reprints import paragraph_hash
-from .views import note_fields, sentence_fields, speech_metadata
+import pyarrow as pa
+
+from ..records import ProcessedPage, Sentence, Speech
+from ..schema import PAGE_CONFIGS, arrow_schema
+from ..stages.notes import sentence_at
+from ..stages.reprints import SpeechSignature, paragraph_hash, signature
+from ..views import note_fields, sentence_fields, speech_metadata
+from .results import PageTally
 
 Row = dict[str, Any]
 
@@ -150,3 +154,24 @@ def paragraph_rows(speech: Speech, did: str) -> list[Row]:
             }
         )
     return rows
+
+
+def page_tables(rows: dict[str, list[Row]]) -> dict[str, pa.Table]:
+    return {name: pa.Table.from_pylist(rows[name], schema=arrow_schema(name)) for name in PAGE_CONFIGS}
+
+
+def page_signatures(rows: dict[str, list[Row]]) -> tuple[SpeechSignature, ...]:
+    return tuple(SpeechSignature(row["doc_id"], row["n_chars"], signature(row["text"])) for row in rows["documents"])
+
+
+def page_tally(rows: dict[str, list[Row]]) -> PageTally:
+    removed: dict[str, list[int]] = {}
+    for row in rows["removals"]:
+        counts = removed.setdefault(row["rule"], [0, 0])
+        counts[0] += 1
+        counts[1] += len(row["text"])
+    return PageTally(
+        tokens=sum(len(row["tokens"]) for row in rows["sentences"]),
+        characters=sum(row["n_chars"] for row in rows["documents"]),
+        removed=tuple((rule, edits, chars) for rule, (edits, chars) in sorted(removed.items())),
+    )

@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .records import Edit
+from ..records import Edit
 
 
 @dataclass(frozen=True, slots=True)

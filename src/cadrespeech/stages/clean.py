@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..records import Cleaned, Edit
 from .clean_rules import RULE_NAMES as TEXT_RULE_NAMES
 from .clean_rules import RULES, CleanRule
 from .edits import apply_changes, compose
 from .htmltext import html_changes
 from .markdown_rules import MARKDOWN_RULE_NAMES, MARKDOWN_RULES
 from .notes import NOTE_RULE_NAMES, NOTE_RULES
-from .records import Cleaned, Edit
 from .sitename import SITE_WATERMARK, infer_site_names, site_watermark_finder
 
 # Removing one thing can expose another (a line left blank, two title copies now

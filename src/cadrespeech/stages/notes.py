@@ -29,10 +29,10 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from .clean_rules import RULES, CleanRule, Finder, looks_like_body
+from ..records import Cleaned, Edit, Note, Sentence, Speech
+from .clean_rules import RULES, CleanRule, Finder
 from .edits import Change, apply_changes, clean_offset
-from .records import Cleaned, Edit, Note, Sentence, Speech
-from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END
+from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END, looks_like_body
 
 _CIRCLED = "\u2460-\u2473\u3251-\u325f\u32b1-\u32bf"  # ①-⑳, ㉑-㉟, ㊱-㊿
 # Three digits at most: 〔2021〕 in 某政发〔2021〕5号 is a year, never a note.
@@ -469,7 +469,7 @@ def extract_notes(raw: str, cleaned: Cleaned) -> tuple[Note, ...]:
     own; ``attach_notes`` moves anchors into their speeches' text.
 
     >>> raw = "要抓好落实〔1〕。\\n注释：\\n〔1〕见某某文选,第二卷。"
-    >>> from .clean import clean_text
+    >>> from cadrespeech.stages.clean import clean_text
     >>> extract_notes(raw, clean_text(raw))
     (Note(marker='〔1〕', text='见某某文选，第二卷。', anchor=5, raw_start=14, raw_end=27),)
     """
@@ -529,7 +529,7 @@ def sentence_at(sentences: Sequence[Sentence], anchor: int) -> int | None:
 
     A marker after a full stop (……讲话。〔1〕) belongs to the sentence it closes.
 
-    >>> from .records import Sentence
+    >>> from cadrespeech.records import Sentence
     >>> first = Sentence("要学习。", 0, 4, 0, None, "preamble", False)
     >>> second = Sentence("要落实。", 4, 8, 0, None, "preamble", False)
     >>> sentence_at([first, second], 4), sentence_at([first, second], 6), sentence_at([first, second], 0)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..records import Edit, PageMeta
 from .edits import clean_offset
 from .head_rules import (
     HAN_WIDE,
@@ -33,7 +34,6 @@ from .head_rules import (
     TITLED_AS,
     is_person_name,
 )
-from .records import Edit, PageMeta
 from .structure_rules import DATE_LINE, GLUED_TITLE, OCCASION, SPEECH_MARKER, TABLE_OF_CONTENTS, chinese_number
 from .textclass import HAN
 

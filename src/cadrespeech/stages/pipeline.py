@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..errors import PageError
+from ..records import ProcessedPage, RawPage, Sentence, Speech
 from .clean import DEFAULT_CONFIG, INVISIBLE, CleanConfig, clean_text
-from .errors import PageError
 from .head import byline_in_removals, leads_in_removals, release_date_in_removals
 from .ingest import decode_page
 from .notes import attach_notes, extract_notes
 from .pagemeta import read_page_meta
-from .records import ProcessedPage, RawPage, Sentence, Speech
 from .sentences import split_blocks
 from .sitename import infer_site_names
 from .structure import structure_page

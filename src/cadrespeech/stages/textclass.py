@@ -51,3 +51,12 @@ def detect_script(text: str) -> str:
         return "none" if not HAN_CHAR.search(text) else "simplified"
     share = traditional / (simplified + traditional)
     return "traditional" if share > 0.9 else "simplified" if share < 0.1 else "mixed"
+
+
+def looks_like_body(line: str) -> bool:
+    """A line that is running text, not a title: long, or ending a sentence.
+
+    >>> looks_like_body("在全县工作会议上的讲话"), looks_like_body("今天召开会议。")
+    (False, True)
+    """
+    return len(line) > 60 or (len(line) > 0 and line[-1] in SENTENCE_END + "：:”")

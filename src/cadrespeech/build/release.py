@@ -28,17 +28,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from . import __version__
+from .. import __version__
+from ..errors import PageError, ReleaseError, ReleaseExists
+from ..schema import CARD, CHECKSUMS, CITATION, CONFIGS, MANIFEST, RAW_INPUTS, REPORT, arrow_schema, data_file, schema_fingerprint
+from ..stages.ingest import RawListing, list_raw_pages, sha256_hex
+from ..stages.reprints import ParagraphTally, ReprintIndex, cluster_figures
+from ..stages.tokens import Segmenter
+from ..versions import parse_version
+from .cache import pipeline_fingerprint, usable_cache
 from .card import render_card
 from .citation import release_citation
-from .errors import PageError, ReleaseError, ReleaseExists
-from .ingest import RawListing, list_raw_pages, sha256_hex
-from .pages import BuildOptions, PageReport, PageResult, local_results, pipeline_fingerprint, segmenter_for, usable_cache
+from .executor import local_results, segmenter_for
 from .report import write_report
-from .reprints import ParagraphTally, ReprintIndex, cluster_figures
-from .schema import CARD, CHECKSUMS, CITATION, CONFIGS, MANIFEST, RAW_INPUTS, REPORT, arrow_schema, data_file, schema_fingerprint
-from .tokens import Segmenter
-from .versions import parse_version
+from .results import BuildOptions, PageReport, PageResult
 
 CARD_PROSE = "DATASET_CARD.md"  # the card's prose, shipped in the package's data folder
 # Fixed writer settings: part of what makes two builds byte-identical.

@@ -15,11 +15,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from .errors import CadrespeechError
-from .escaping import for_terminal
-from .ingest import decode_page, read_page
-from .records import Edit, Section
-from .schema import data_file
+from ..errors import CadrespeechError
+from ..escaping import for_terminal
+from ..records import Edit, Section
+from ..schema import data_file
+from ..stages.ingest import decode_page, read_page
 
 DEFAULT_RAW = Path("corpus") / "raw"
 

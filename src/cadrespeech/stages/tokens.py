@@ -26,9 +26,9 @@ from pathlib import Path
 
 import jieba
 
+from ..errors import CadrespeechError
+from ..records import Token
 from .domain import domain_dictionary
-from .errors import CadrespeechError
-from .records import Token
 
 ENGINES = ("jieba", "rjieba")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fd5]+")

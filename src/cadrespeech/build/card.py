@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .escaping import for_markdown
+from ..escaping import for_markdown
+from ..schema import CONFIGS, DEFAULT_CONFIG, MANIFEST_LINE, data_file
 from .report import FIGURES
-from .schema import CONFIGS, DEFAULT_CONFIG, data_file
 
 if TYPE_CHECKING:
-    from .release import PageReport
+    from .results import PageReport
 
 
 def _size_category(documents: int) -> str:
@@ -77,10 +77,6 @@ def render_card(
     metadata = card_metadata(version, statistics["documents"], splits)
     header = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{header}---\n\n{prose.strip()}\n\n{_release_section(version, statistics, reports, manifest_sha256)}"
-
-
-# How the card names the manifest's checksum; ``verify`` looks for this line.
-MANIFEST_LINE = "manifest.json sha256: `{}`"
 
 
 def _release_section(version: str, statistics: dict[str, Any], reports: tuple[PageReport, ...], manifest_sha256: str) -> str:

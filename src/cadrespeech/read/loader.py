@@ -11,10 +11,10 @@ import datasets
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .errors import ReleaseError
-from .ingest import sha256_hex
-from .schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, data_file
-from .versions import is_version, version_key
+from ..errors import ReleaseError
+from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, data_file
+from ..stages.ingest import sha256_hex
+from ..versions import is_version, version_key
 
 DEFAULT_RELEASES = Path("corpus") / "releases"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .edits import Change
-from .textclass import HAN, HAN_CHAR, SENTENCE_END, URL, is_chinese
+from .textclass import HAN, HAN_CHAR, SENTENCE_END, URL, is_chinese, looks_like_body
 
 Finder = Callable[[str], Iterator[Change]]
 
@@ -155,11 +155,6 @@ def _repeated_title(text: str) -> Iterator[Change]:
                 yield Change("repeated_title", start, end, "")
             seen.add(stripped)
         start = end + 1
-
-
-def looks_like_body(line: str) -> bool:
-    """A line that is running text, not a title: long, or ending a sentence."""
-    return len(line) > 60 or (len(line) > 0 and line[-1] in SENTENCE_END + "：:”")
 
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}

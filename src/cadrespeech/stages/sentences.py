@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from .records import Block, Sentence
+from ..records import Block, Sentence
 from .textclass import CLOSERS, OPENERS
 
 MAX_QUOTE = 500

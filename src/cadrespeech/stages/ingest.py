@@ -17,9 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PageError
-from .htmltext import looks_like_html
-from .records import DecodedPage, RawPage
+from ..errors import PageError
+from ..records import DecodedPage, RawPage
 
 # Pages larger than this are reported, not processed: no real speech page comes close,
 # and a runaway file must not take the build's memory with it.
@@ -101,6 +100,14 @@ def common_share(text: str) -> float:
     if not non_ascii:
         return 0.0
     return sum(map(COMMON_CHARACTERS.__contains__, text)) / non_ascii
+
+
+_HTML_TAG = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|div[\s>]|p[\s>])", re.I)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a page is HTML, judged from its first few kilobytes."""
+    return _HTML_TAG.search(text[:4096]) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,17 +40,11 @@ from .html_rules import (
 )
 from .textclass import HAN_CHAR
 
-_SNIFF = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|div[\s>]|p[\s>])", re.I)
 _NEWLINE_SPACE = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*|\t+")
 _MIN_LINK_LIST_CHARS = 8
 # How far up the tree a text looks for its link or heading; bounds the work on
 # pathologically nested pages.
 _MAX_WALK = 32
-
-
-def looks_like_html(text: str) -> bool:
-    """Whether a page is HTML, judged from its first few kilobytes."""
-    return _SNIFF.search(text[:4096]) is not None
 
 
 @dataclass(slots=True, eq=False)
@@ -212,7 +206,7 @@ def _elements(root: Element) -> list[Element]:
 def html_changes(raw: str) -> list[Change]:
     """Changes that turn an HTML page into its speech text, one line per block.
 
-    >>> from cadrespeech.edits import apply_changes
+    >>> from cadrespeech.stages.edits import apply_changes
     >>> page = "<html><body><div class='nav'>首页</div><div><p>今天开会。</p><p>研究&ldquo;三农&rdquo;。</p></div></body></html>"
     >>> apply_changes(page, html_changes(page)).strip()
     '今天开会。\\n研究“三农”。'

@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .clean_rules import looks_like_body
+from ..records import Block, PageMeta, Section, Speech
 from .genre import classify
 from .head import SENDER_END, Head, date_in_lead, decide_head, fold, is_date_line, read_date, speaker_of
 from .head_rules import LEAD_LINE, ORIGINAL_TITLE, is_person_name
-from .records import Block, PageMeta, Section, Speech
 from .structure_rules import (
     ADDRESS_THEN_TEXT,
     CLOSING_START,
@@ -34,7 +33,7 @@ from .structure_rules import (
     HeadingStyle,
     chinese_number,
 )
-from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END, detect_script
+from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END, detect_script, looks_like_body
 
 MAX_HEAD_LINES = 8
 # How many opening paragraphs may be a reporter's lead that dates the speech.

@@ -1,0 +1,1 @@
+"""Reading a release: load it, verify it, show a document."""
