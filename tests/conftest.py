@@ -53,6 +53,15 @@ def fixture_pages_as_raw(folder: Path) -> Path:
     return Path(shutil.copytree(FIXTURE_PAGES, folder, ignore=shutil.ignore_patterns("README.md", "annotations.json")))
 
 
+def build(version: str, raw: Path, out: Path, options=None, **settings):
+    """``build_release`` of ``raw`` into ``out`` with the project's card and citation, no progress bar."""
+    from cadrespeech.build.release import build_release
+    from cadrespeech.build.results import BuildConfig, BuildOptions
+
+    pages = options or BuildOptions()
+    return build_release(BuildConfig(version, raw, out, pages, CARD, CITATION, progress=False, **settings))
+
+
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path, with its bytes: what two releases must share to be the same."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -73,10 +82,8 @@ def make_raw_folder(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
-    from cadrespeech.build.release import build_release
-
     root = tmp_path_factory.mktemp("release-build")
     raw = make_raw_folder(root / "raw")
-    result = build_release("0.1.0", raw, root / "releases", CARD, CITATION, progress=False)
+    result = build("0.1.0", raw, root / "releases")
     assert result.status == "created"
     return result.path

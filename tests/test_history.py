@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from cadrespeech.build.release import build_release
-from cadrespeech.build.results import BuildOptions
+from cadrespeech.build.results import BuildConfig, BuildOptions
 from cadrespeech.read.loader import releases
 from cadrespeech.schema import data_file
 
@@ -24,7 +24,7 @@ def test_the_newest_committed_release_rebuilds_to_the_same_data(tmp_path: Path) 
     version = releases(COMMITTED)[-1]
     committed = COMMITTED / f"v{version}"
     manifest = json.loads((committed / "manifest.json").read_text(encoding="utf-8"))
-    rebuilt = build_release(version, RAW, tmp_path, options=BuildOptions(cache=None), progress=False).path
+    rebuilt = build_release(BuildConfig(version, RAW, tmp_path, BuildOptions(cache=None), progress=False)).path
     fresh = json.loads((rebuilt / "manifest.json").read_text(encoding="utf-8"))
     data = [data_file(name) for name in manifest["configs"]] + ["raw_inputs.jsonl"]
     differing = [name for name in data if (committed / name).read_bytes() != (rebuilt / name).read_bytes()]

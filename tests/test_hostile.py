@@ -20,7 +20,7 @@ import yaml
 
 from cadrespeech.build.cache import PageCache, package_files, pipeline_fingerprint
 from cadrespeech.build.executor import process_path
-from cadrespeech.build.release import build_release, checksum_lines
+from cadrespeech.build.manifest import checksum_lines
 from cadrespeech.build.results import BuildOptions
 from cadrespeech.cli import main
 from cadrespeech.errors import CadrespeechError, PageError, ReleaseError
@@ -31,7 +31,7 @@ from cadrespeech.schema import data_file
 from cadrespeech.stages.ingest import MAX_PAGE_BYTES, read_page, sha256_hex
 from cadrespeech.stages.pipeline import process_page
 
-from .conftest import CARD, CITATION, SEED, tree_bytes
+from .conftest import CARD, SEED, build, tree_bytes
 
 
 def page(name: str, data: bytes) -> RawPage:
@@ -90,7 +90,7 @@ def test_a_build_reports_every_hostile_page_and_goes_on(tmp_path: Path) -> None:
     (raw / "empty.txt").write_bytes(b"")
     (raw / "binary.html").write_bytes(bytes(range(256)))
     (raw / "invalid.txt").write_bytes(b"\xff\xfe\x80" * 100)
-    result = build_release("0.1.0", raw, tmp_path / "out", CARD, CITATION, progress=False)
+    result = build("0.1.0", raw, tmp_path / "out")
     reports = [json.loads(line) for line in (result.path / "raw_inputs.jsonl").read_text(encoding="utf-8").splitlines()]
     statuses = {r["source"]: (r["status"], r["stage"]) for r in reports}
     assert {r.source for r in result.problems} == {"empty.txt", "binary.html", "invalid.txt"}
@@ -116,7 +116,7 @@ def sealed_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path
     raw.mkdir()
     (raw / SEED.name).write_bytes(SEED.read_bytes())
     (raw / "empty.txt").write_bytes(b"")
-    return build_release("0.1.0", raw, root / "releases", CARD, CITATION, progress=False).path
+    return build("0.1.0", raw, root / "releases").path
 
 
 def copy_of(release: Path, tmp_path: Path) -> Path:
@@ -292,7 +292,7 @@ def test_a_full_disk_is_one_line_exit_2_and_leaves_no_temporary(tmp_path: Path, 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "releases" / "x.parquet"))
 
-    monkeypatch.setattr(release, "_write_release", no_space)
+    monkeypatch.setattr(release, "write_data", no_space)
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "seed.txt").write_bytes(SEED.read_bytes())
@@ -413,13 +413,13 @@ def test_a_live_build_is_never_disturbed_and_a_dead_ones_leftovers_go(tmp_path: 
     holder = hold_lock(out, *namespace)
     try:
         with pytest.raises(ReleaseError, match=r"another build of v0\.1\.0"):
-            build_release("0.1.0", raw, out, CARD, CITATION, progress=False)
+            build("0.1.0", raw, out)
         assert (out / ".tmp-v0.1.0-live").is_dir()  # the live build's folder was left alone
     finally:
         kill(holder, out)
     # A leftover named after a live process (PID 1 is always alive) means nothing now.
     (out / ".tmp-v0.1.0-1").mkdir()
-    assert build_release("0.1.0", raw, out, CARD, CITATION, progress=False).status == "created"
+    assert build("0.1.0", raw, out).status == "created"
     assert sorted(p.name for p in out.iterdir()) == [".v0.1.0.lock", "v0.1.0"]
 
 
@@ -430,7 +430,7 @@ def test_builds_of_other_versions_do_not_wait_for_each_other(tmp_path: Path) -> 
     (raw / "seed.txt").write_bytes(SEED.read_bytes())
     holder = hold_lock(out)
     try:
-        assert build_release("0.2.0", raw, out, CARD, CITATION, progress=False).status == "created"
+        assert build("0.2.0", raw, out).status == "created"
     finally:
         kill(holder, out)
 
@@ -441,7 +441,7 @@ def test_builds_of_other_versions_do_not_wait_for_each_other(tmp_path: Path) -> 
 
 def cached_build(raw: Path, out: Path, cache: Path, version: str = "0.1.0", skip: tuple[str, ...] = ()):
     options = BuildOptions(skip_rules=skip, cache=str(cache))
-    return build_release(version, raw, out, CARD, CITATION, options=options, progress=False)
+    return build(version, raw, out, options=options)
 
 
 def test_identical_failing_pages_rebuild_from_the_cache(tmp_path: Path) -> None:
@@ -480,7 +480,7 @@ def test_a_skip_rule_build_and_a_default_build_do_not_share_entries(tmp_path: Pa
     (raw / "seed.txt").write_bytes(SEED.read_bytes())
     skipped = cached_build(raw, tmp_path / "a", tmp_path / "cache", skip=("breadcrumb",))
     default = cached_build(raw, tmp_path / "b", tmp_path / "cache")
-    fresh = build_release("0.1.0", raw, tmp_path / "c", CARD, CITATION, progress=False)
+    fresh = build("0.1.0", raw, tmp_path / "c")
     assert tree_bytes(default.path) == tree_bytes(fresh.path) != tree_bytes(skipped.path)
 
 

@@ -28,7 +28,7 @@ from cadrespeech.stages.ingest import sha256_hex
 from cadrespeech.stages.notes import NOTE_RULE_NAMES, NOTE_RULES, extract_notes, sentence_at
 from cadrespeech.stages.pipeline import process_page
 
-from .conftest import CARD, CITATION, ROOT, SEED
+from .conftest import ROOT, SEED, build
 
 # Anchors in two paragraphs, a 注释： block closing the page, blank line and indentation as dumps have them.
 PARTY = """在全县基层党建工作会议上的讲话
@@ -279,7 +279,6 @@ def test_clean_properties_hold_with_notes(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def notes_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
-    from cadrespeech.build.release import build_release
 
     root = tmp_path_factory.mktemp("notes-release")
     raw = root / "raw"
@@ -287,7 +286,7 @@ def notes_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path)
     shutil.copy(SEED, raw)
     for name, text in (("party.txt", PARTY), ("wiki.txt", WIKI), ("page.html", HTML), ("two.txt", TWO_SPEECHES)):
         (raw / name).write_text(text, encoding="utf-8")
-    return build_release("0.1.0", raw, root / "releases", CARD, CITATION, progress=False).path
+    return build("0.1.0", raw, root / "releases").path
 
 
 def test_the_notes_config_loads_with_our_loader_and_plain_datasets(notes_release: Path) -> None:
@@ -356,12 +355,11 @@ def test_a_release_from_before_notes_has_no_notes_config_and_says_so() -> None:
 
 def test_a_release_whose_pages_carry_no_notes_loads_an_empty_notes_config(tmp_path: Path, private_cache: Path) -> None:
     # datasets cannot read a split with no rows; our loader gives the empty table instead.
-    from cadrespeech.build.release import build_release
 
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "a.txt").write_text("在全县大会上的讲话\n同志们：\n今天开会，研究部署工作。", encoding="utf-8")
-    release = build_release("0.1.0", raw, tmp_path / "releases", CARD, CITATION, progress=False).path
+    release = build("0.1.0", raw, tmp_path / "releases").path
     notes = cadrespeech.load("notes", version=release)
     assert notes.num_rows == 0 and "anchor" in notes.features
     assert list(cadrespeech.load("notes", version=release, streaming=True)) == []

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cadrespeech.build.release import build_release
-
-from .conftest import CARD, CITATION, make_raw_folder
+from .conftest import build, make_raw_folder
 
 ray = pytest.importorskip("ray", reason="the ray extra: pip install -e '.[test,ray]' (CI installs it)")
 
@@ -22,8 +20,8 @@ def local_ray():
 
 def test_ray_build_is_byte_identical_to_the_local_build(tmp_path: Path, local_ray: None) -> None:
     raw = make_raw_folder(tmp_path / "raw")
-    local = build_release("0.1.0", raw, tmp_path / "local", CARD, CITATION, progress=False, jobs=2).path
-    on_ray = build_release("0.1.0", raw, tmp_path / "ray", CARD, CITATION, progress=False, engine="ray").path
+    local = build("0.1.0", raw, tmp_path / "local", jobs=2).path
+    on_ray = build("0.1.0", raw, tmp_path / "ray", engine="ray").path
     files = sorted(p.relative_to(local) for p in local.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(on_ray) for p in on_ray.rglob("*") if p.is_file())
     assert all((local / f).read_bytes() == (on_ray / f).read_bytes() for f in files)

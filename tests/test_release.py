@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,11 +16,12 @@ import pytest
 import yaml
 
 from cadrespeech.build.release import build_release
+from cadrespeech.build.results import BuildConfig
 from cadrespeech.errors import ReleaseError, ReleaseExists
 from cadrespeech.schema import CONFIGS, arrow_schema, data_file
 from cadrespeech.stages.ingest import sha256_hex
 
-from .conftest import CARD, CITATION, SEED, make_raw_folder, tree_bytes
+from .conftest import CARD, SEED, build, make_raw_folder, tree_bytes
 
 
 def test_release_layout_and_manifest(built_release: Path) -> None:
@@ -64,7 +66,7 @@ def test_card_has_hub_metadata_features_and_statistics(built_release: Path) -> N
 
 def test_rebuild_into_another_folder_is_byte_identical(built_release: Path, tmp_path: Path) -> None:
     raw = make_raw_folder(tmp_path / "raw")
-    again = build_release("0.1.0", raw, tmp_path / "releases", CARD, CITATION, progress=False)
+    again = build("0.1.0", raw, tmp_path / "releases")
     assert tree_bytes(again.path) == tree_bytes(built_release)
 
 
@@ -73,10 +75,10 @@ def test_existing_version_is_immutable(built_release: Path, tmp_path: Path) -> N
     shutil.copytree(built_release, out / "v0.1.0")
     before = tree_bytes(out / "v0.1.0")
     raw = make_raw_folder(tmp_path / "raw")
-    assert build_release("0.1.0", raw, out, CARD, CITATION, progress=False).status == "identical"
+    assert build("0.1.0", raw, out).status == "identical"
     (raw / "sites" / "tpl_deep_levels.txt").unlink()
     with pytest.raises(ReleaseExists, match="already exists") as refused:
-        build_release("0.1.0", raw, out, CARD, CITATION, progress=False)
+        build("0.1.0", raw, out)
     # The refusal names what differs: the data files that lost the page, and what vouches for them.
     assert "documents/train-00000-of-00001.parquet" in str(refused.value) and "manifest.json" in str(refused.value)
     assert tree_bytes(out / "v0.1.0") == before
@@ -104,7 +106,7 @@ def test_ids_depend_on_content_not_on_the_other_pages(built_release: Path, tmp_p
     raw = tmp_path / "raw"
     (raw / "sites").mkdir(parents=True)
     shutil.copy(built_release.parent.parent / "raw" / "sites" / "tpl_deep_levels.txt", raw / "sites")
-    alone = build_release("0.1.0", raw, tmp_path / "releases", CARD, CITATION, progress=False)
+    alone = build("0.1.0", raw, tmp_path / "releases")
     small = pq.read_table(alone.path / data_file("sentences")).to_pylist()
     full = {row["sentence_id"]: row for row in pq.read_table(built_release / data_file("sentences")).to_pylist()}
     assert small and all(full[row["sentence_id"]] == row for row in small)
@@ -112,9 +114,9 @@ def test_ids_depend_on_content_not_on_the_other_pages(built_release: Path, tmp_p
 
 def test_bad_version_and_missing_card_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(ReleaseError, match=r"must look like 1\.2\.3"):
-        build_release("one", tmp_path, tmp_path / "out", CARD, CITATION)
+        build("one", tmp_path, tmp_path / "out")
     with pytest.raises(ReleaseError, match="not found"):
-        build_release("0.1.0", tmp_path, tmp_path / "out", tmp_path / "NO_CARD.md", CITATION)
+        build_release(BuildConfig("0.1.0", tmp_path, tmp_path / "out", card_path=tmp_path / "NO_CARD.md"))
 
 
 def test_a_killed_build_leaves_no_partial_release(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
@@ -200,3 +202,18 @@ def test_cli_verify_exit_codes(built_release: Path, tmp_path: Path, private_cach
     assert damaged.returncode == 1
     assert any("documents" in line for line in damaged.stdout.splitlines())
     assert verify(tmp_path / "nowhere").returncode == 2
+
+
+def test_profile_prints_where_the_build_spent_its_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cadrespeech.cli import main
+    from cadrespeech.stages.pipeline import STEPS
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "seed.txt").write_bytes(SEED.read_bytes())
+    args = ["build", "--version", "0.1.0", "--raw", str(raw), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet", "--profile"]
+    assert main(args) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("cadrespeech: profile: ")]
+    named = [re.match(r"cadrespeech: profile: (.+?)\s+[\d.]+ s", line).group(1) for line in lines]
+    assert "pages: process and write" in named and "manifest, card, checksums" in named
+    assert [f"page step: {step.name}" for step in STEPS] + ["page step: rows and tables"] == [n for n in named if n.startswith("page step")]

@@ -14,13 +14,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from cadrespeech.build.release import build_release
 from cadrespeech.build.report import FIGURES, GENRE_LABELS, section_depths, write_report
 from cadrespeech.cli import main
 from cadrespeech.read.loader import read_manifest
 from cadrespeech.stages import genre
 
-from .conftest import CARD, CITATION, fixture_pages_as_raw
+from .conftest import build, fixture_pages_as_raw
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHROMIUM_FLAGS = (
@@ -40,7 +39,7 @@ def release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Pa
     root = tmp_path_factory.mktemp("report")
     # Every file of a raw folder is read as a page, so the fixtures' notes stay out.
     raw = fixture_pages_as_raw(root / "raw")
-    return build_release("0.1.0", raw, root / "releases", CARD, CITATION, progress=False).path
+    return build("0.1.0", raw, root / "releases").path
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cadrespeech
-from cadrespeech.build.release import build_release
 from cadrespeech.read.verify import verify_release
 from cadrespeech.stages.reprints import (
     REPRINT_SIMILARITY,
@@ -24,7 +23,7 @@ from cadrespeech.stages.reprints import (
     similarity,
 )
 
-from .conftest import CARD, CITATION, FIXTURE_PAGES, fixture_pages_as_raw
+from .conftest import FIXTURE_PAGES, build, fixture_pages_as_raw
 
 REPRINTS = json.loads((FIXTURE_PAGES.parent / "reprints.json").read_text(encoding="utf-8"))
 PARAGRAPH = "企业的口碑，是营商环境最真实的成绩单。我们要把企业满意度作为检验工作的标准，让每一家企业都感受到诚意。"
@@ -73,7 +72,7 @@ def test_clusters_join_through_a_chain_and_the_fullest_text_stands_for_them() ->
 @pytest.fixture(scope="module")
 def fixture_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
     root = tmp_path_factory.mktemp("reprints")
-    return build_release("0.1.0", fixture_pages_as_raw(root / "raw"), root / "releases", CARD, CITATION, progress=False).path
+    return build("0.1.0", fixture_pages_as_raw(root / "raw"), root / "releases").path
 
 
 def doc_ids_by_file(release: Path) -> dict[str, list[str]]:

@@ -7,30 +7,29 @@ from pathlib import Path
 import pytest
 
 from cadrespeech.build import cache as page_cache
-from cadrespeech.build import executor, release
+from cadrespeech.build import executor, writer
 from cadrespeech.build.cache import PageCache
-from cadrespeech.build.release import build_release
 from cadrespeech.build.results import BuildOptions
 from cadrespeech.stages.tokens import Segmenter
 
-from .conftest import CARD, CITATION, FIXTURE_PAGES, ROOT, make_raw_folder, tree_bytes
+from .conftest import FIXTURE_PAGES, ROOT, build, make_raw_folder, tree_bytes
 
 
 @pytest.fixture
 def small_row_groups(monkeypatch: pytest.MonkeyPatch) -> None:
     """Row groups of a few rows, so that every file has several."""
     groups = {"documents": 3, "sections": 7, "sentences": 50, "paragraphs": 11, "notes": 2, "removals": 100, "duplicates": 2}
-    monkeypatch.setattr(release, "ROW_GROUP_ROWS", groups)
+    monkeypatch.setattr(writer, "ROW_GROUP_ROWS", groups)
 
 
-def build(raw: Path, out: Path, **kwargs) -> Path:
-    return build_release("0.1.0", raw, out, CARD, CITATION, progress=False, **kwargs).path
+def build_path(raw: Path, out: Path, **kwargs) -> Path:
+    return build("0.1.0", raw, out, **kwargs).path
 
 
 def test_same_bytes_with_one_or_two_workers(tmp_path: Path, small_row_groups: None) -> None:
     raw = make_raw_folder(tmp_path / "raw")
-    one = build(raw, tmp_path / "one", jobs=1)
-    two = build(raw, tmp_path / "two", jobs=2)
+    one = build_path(raw, tmp_path / "one", jobs=1)
+    two = build_path(raw, tmp_path / "two", jobs=2)
     assert tree_bytes(one) == tree_bytes(two)
     import pyarrow.parquet as pq
 
@@ -48,20 +47,20 @@ def test_cached_and_incremental_builds_give_the_bytes_of_a_full_build(tmp_path: 
         return real(raw_page, *args)
 
     monkeypatch.setattr(executor, "process_page", counting)
-    first = build(raw, tmp_path / "a", options=BuildOptions(cache=cache))
+    first = build_path(raw, tmp_path / "a", options=BuildOptions(cache=cache))
     assert len(processed) > 20
     processed.clear()
-    again = build(raw, tmp_path / "b", options=BuildOptions(cache=cache))
+    again = build_path(raw, tmp_path / "b", options=BuildOptions(cache=cache))
     assert processed == [] and tree_bytes(again) == tree_bytes(first)
     # Change one page: only it is processed again, and the result is what a full build gives.
     changed = raw / "sites" / "tpl_deep_levels.txt"
     changed.write_bytes(changed.read_bytes() + "\n谢谢大家！\n".encode())
-    incremental = build(raw, tmp_path / "c", options=BuildOptions(cache=cache))
+    incremental = build_path(raw, tmp_path / "c", options=BuildOptions(cache=cache))
     assert processed == ["sites/tpl_deep_levels.txt"]
-    full = build(raw, tmp_path / "d")
+    full = build_path(raw, tmp_path / "d")
     assert tree_bytes(incremental) == tree_bytes(full)
     # With several workers the cached pages are read by the writing process: same bytes.
-    assert tree_bytes(build(raw, tmp_path / "e", options=BuildOptions(cache=cache), jobs=2)) == tree_bytes(full)
+    assert tree_bytes(build_path(raw, tmp_path / "e", options=BuildOptions(cache=cache), jobs=2)) == tree_bytes(full)
 
 
 def test_a_damaged_cache_entry_is_recomputed(tmp_path: Path) -> None:
@@ -70,13 +69,13 @@ def test_a_damaged_cache_entry_is_recomputed(tmp_path: Path) -> None:
     page = raw / "page.txt"
     page.write_bytes((FIXTURE_PAGES / "tpl_crlf_dangjian.txt").read_bytes())
     cache = tmp_path / "cache"
-    clean = build(raw, tmp_path / "a", options=BuildOptions(cache=str(cache)))
+    clean = build_path(raw, tmp_path / "a", options=BuildOptions(cache=str(cache)))
     (entry,) = list(cache.rglob("*.bin"))
     entry.write_bytes(entry.read_bytes()[:-5] + b"xxxxx")
-    assert build(raw, tmp_path / "b", options=BuildOptions(cache=str(cache))) is not None
+    assert build_path(raw, tmp_path / "b", options=BuildOptions(cache=str(cache))) is not None
     assert tree_bytes(tmp_path / "b" / "v0.1.0") == tree_bytes(clean)
     entry.write_bytes(b"not gzip at all")
-    assert tree_bytes(build(raw, tmp_path / "c", options=BuildOptions(cache=str(cache)))) == tree_bytes(clean)
+    assert tree_bytes(build_path(raw, tmp_path / "c", options=BuildOptions(cache=str(cache)))) == tree_bytes(clean)
 
 
 def test_a_renamed_page_takes_its_new_name_from_the_cache(tmp_path: Path) -> None:
@@ -84,10 +83,10 @@ def test_a_renamed_page_takes_its_new_name_from_the_cache(tmp_path: Path) -> Non
     raw.mkdir()
     (raw / "old.txt").write_bytes((FIXTURE_PAGES / "tpl_crlf_dangjian.txt").read_bytes())
     cache = str(tmp_path / "cache")
-    build(raw, tmp_path / "a", options=BuildOptions(cache=cache))
+    build_path(raw, tmp_path / "a", options=BuildOptions(cache=cache))
     (raw / "old.txt").rename(raw / "new.txt")
-    renamed = build(raw, tmp_path / "b", options=BuildOptions(cache=cache))
-    assert tree_bytes(renamed) == tree_bytes(build(raw, tmp_path / "c"))
+    renamed = build_path(raw, tmp_path / "b", options=BuildOptions(cache=cache))
+    assert tree_bytes(renamed) == tree_bytes(build_path(raw, tmp_path / "c"))
 
 
 def test_cache_keys_change_with_the_pipeline(segmenter) -> None:
@@ -128,9 +127,9 @@ def test_the_manifest_names_the_segmenter(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "page.txt").write_bytes((FIXTURE_PAGES / "tpl_crlf_dangjian.txt").read_bytes())
-    fast = build(raw, tmp_path / "fast", options=BuildOptions(segmenter="rjieba"))
+    fast = build_path(raw, tmp_path / "fast", options=BuildOptions(segmenter="rjieba"))
     manifest = json.loads((fast / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["build"]["segmenter"] == "rjieba"
-    reference = build(raw, tmp_path / "reference")
+    reference = build_path(raw, tmp_path / "reference")
     data = "sentences/train-00000-of-00001.parquet"
     assert (fast / data).read_bytes() == (reference / data).read_bytes()

@@ -15,7 +15,7 @@ from cadrespeech.records import Edit, Section
 from cadrespeech.schema import data_file
 from cadrespeech.stages.edits import replay
 
-from .conftest import CARD, CITATION, FIXTURE_PAGES
+from .conftest import FIXTURE_PAGES, build
 
 # A breadcrumb and watermark page, CRLF and BOM pages (raw offsets are in decoded text,
 # not bytes), and an HTML page with two speeches (one ledger for both documents).
@@ -27,14 +27,13 @@ MARK = re.compile(r"\[-(.*?)-\](?:\{\+(.*?)\+\})?\{([a-z0-9_]+)\}", re.S)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> tuple[Path, Path]:
     """(releases folder, raw folder) of a release built from the pages above."""
-    from cadrespeech.build.release import build_release
 
     root = tmp_path_factory.mktemp("show")
     raw = root / "raw"
     raw.mkdir()
     for name in PAGES:
         shutil.copyfile(FIXTURE_PAGES / name, raw / name)
-    build_release("0.1.0", raw, root / "releases", CARD, CITATION, progress=False)
+    build("0.1.0", raw, root / "releases")
     return root / "releases", raw
 
 

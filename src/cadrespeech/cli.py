@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--cache", type=Path, default=None, help="page-result cache folder (default: the user cache)")
     build.add_argument("--no-cache", action="store_true", help="process every page afresh and cache nothing")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--profile", action="store_true", help="print the time each build step and each pipeline step took (reads no cached page)"
+    )
     build.set_defaults(run=_run_build)
 
     verify = commands.add_parser("verify", help="check a release: checksums, rows, IDs, offsets, section tree", epilog=EXIT_CODES)
@@ -171,7 +174,7 @@ _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def _run_build(args: argparse.Namespace) -> int:
     from .build.cache import PageCache
     from .build.release import build_release
-    from .build.results import BuildOptions
+    from .build.results import BuildConfig, BuildOptions
     from .read.loader import releases_dir
 
     try:  # unknown rule names fail here, before any work
@@ -179,25 +182,30 @@ def _run_build(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CadrespeechError(str(error)) from error
     cache = None if args.no_cache else str(args.cache or PageCache.default_folder())
-    options = BuildOptions(skip_rules=tuple(sorted(set(args.skip_rule))), segmenter=args.segmenter, cache=cache)
-    result = build_release(
-        args.release_version,
+    pages = BuildOptions(skip_rules=tuple(sorted(set(args.skip_rule))), segmenter=args.segmenter, cache=cache, profile=args.profile)
+    config = BuildConfig(
+        version=args.release_version,
         raw_dir=args.raw,
         out_dir=releases_dir(args.out),
+        pages=pages,
         card_path=args.card,
         citation_path=args.citation,
-        options=options,
-        progress=False if args.quiet else None,
         jobs=max(1, args.jobs),
         engine=args.engine,
         ray_address=args.ray_address,
+        progress=False if args.quiet else None,
     )
+    result = build_release(config)
     for report in result.problems:
         what = "page failed" if report.status == "error" else f"page skipped ({report.status})"
         where = f"{report.stage}: " if report.stage else ""
         say(f"{what}: {report.source}: {where}{report.reason}")
     for warning in result.warnings:
         say(f"warning: {warning}")
+    if args.profile:
+        total = sum(seconds for step, seconds in result.timings if not step.startswith("page step:"))
+        for step, seconds in result.timings:
+            say(f"profile: {step:<32} {seconds:8.2f} s" + ("" if step.startswith("page step:") else f" {seconds / total:6.1%}"))
     state = "built" if result.status == "created" else "unchanged (identical rebuild of)"
     summary = f"{result.documents} documents from {result.pages_ok} of {result.pages} pages"
     say(f"{state} {result.path.name}: {summary}")

@@ -7,6 +7,7 @@ in the order of the page list, so a release's bytes never depend on how it was r
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..errors import PageError
 from ..stages.ingest import read_page
-from ..stages.pipeline import process_page
+from ..stages.pipeline import process_page, process_page_timed
 from ..stages.tokens import Segmenter
 from .cache import PageCache
 from .results import BuildOptions, PageReport, PageResult
@@ -39,7 +40,7 @@ def _cache(options: BuildOptions) -> PageCache | None:
 def cached_result(path: str, raw_dir: str, options: BuildOptions) -> PageResult | None:
     """The page's cached result, if the cache holds a sound one for these bytes."""
     cache = _cache(options)
-    if cache is None:
+    if cache is None or options.profile:  # a profile times the work, so it reads nothing from the cache
         return None
     try:
         raw = read_page(Path(path), Path(raw_dir))
@@ -60,14 +61,21 @@ def process_path(path: str, raw_dir: str, options: BuildOptions, look_up: bool =
     except PageError as error:
         return PageResult(PageReport(source, None, "error", stage=error.stage, reason=error.reason))
     cache = _cache(options)
-    cached = cache.get(raw.sha256, source) if cache and look_up else None
+    cached = cache.get(raw.sha256, source) if cache and look_up and not options.profile else None
     if cached is not None:
         return cached
     try:
-        page = process_page(raw, segmenter_for(options.segmenter), options.clean_config())
+        segmenter = segmenter_for(options.segmenter)
+        if options.profile:
+            page, timings = process_page_timed(raw, segmenter, options.clean_config())
+        else:
+            page, timings = process_page(raw, segmenter, options.clean_config()), ()
+        start = time.perf_counter()
         rows = page_rows(page)
         report = PageReport(source, raw.sha256, "ok", documents=len(page.speeches))
         result = PageResult(report, page_tables(rows), page_tally(rows), page_signatures(rows))
+        if options.profile:
+            result = replace(result, timings=(*timings, ("rows and tables", time.perf_counter() - start)))
     except PageError as error:
         result = PageResult(PageReport(source, raw.sha256, "error", stage=error.stage, reason=error.reason))
     if cache:

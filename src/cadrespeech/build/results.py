@@ -1,8 +1,9 @@
-"""What the build passes around for one page: its report, its tables, its share of the figures; and the build's options."""
+"""What the build passes around: its configuration, and for each page its report, tables and share of the figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -44,16 +45,38 @@ class PageResult:
     tally: PageTally = PageTally()
     signatures: tuple[SpeechSignature, ...] = ()  # one per speech, for reprint clusters
     cache_problem: str | None = None  # why this result could not be cached, if it could not
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per pipeline step, when profiling
 
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """Everything besides the page's bytes that decides its rows."""
+    """What every worker needs for each page: what decides its rows, where its cache is, whether to time it."""
 
     skip_rules: tuple[str, ...] = ()
     segmenter: str = "jieba"
     cache: str | None = None  # folder of cached page results; None for no cache
-    fingerprint: str = ""  # of the pipeline; set by ``with_fingerprint``
+    fingerprint: str = ""  # of the pipeline; set by the build
+    profile: bool = False  # time each pipeline step (a profiled page is never read from the cache)
 
     def clean_config(self) -> CleanConfig:
         return CleanConfig(skip=frozenset(self.skip_rules))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildConfig:
+    """One build, from the command line (or a caller) to every step: what, from where, to where, how.
+
+    The card's prose and the citation default to the ones shipped with the package;
+    ``progress`` None shows a bar when stderr is a terminal.
+    """
+
+    version: str
+    raw_dir: Path
+    out_dir: Path
+    pages: BuildOptions = BuildOptions()
+    card_path: Path | None = None
+    citation_path: Path | None = None
+    jobs: int = 1
+    engine: str = "local"  # or "ray"
+    ray_address: str | None = None
+    progress: bool | None = None

@@ -1,11 +1,18 @@
-"""One page through every stage: decode, page metadata, clean, structure, sentences, tokens."""
+"""One page through every stage: decode, page metadata, clean, notes, structure, sentences, tokens.
+
+The pipeline is ``STEPS``, a named list; each step takes the page as the steps before
+left it and returns it with its own part filled in. A failure inside a step becomes a
+``PageError`` naming that step, and a build can time every step (``--profile``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from ..errors import PageError
-from ..records import ProcessedPage, RawPage, Sentence, Speech
+from ..records import Cleaned, DecodedPage, Note, PageMeta, ProcessedPage, RawPage, Sentence, Speech
 from .clean import DEFAULT_CONFIG, INVISIBLE, CleanConfig, clean_text
 from .head import byline_in_removals, leads_in_removals, release_date_in_removals
 from .ingest import decode_page
@@ -13,43 +20,113 @@ from .notes import attach_notes, extract_notes
 from .pagemeta import read_page_meta
 from .sentences import split_blocks
 from .sitename import infer_site_names
-from .structure import structure_page
+from .structure import PageStructure, structure_page
 from .tokens import Segmenter
 
 
+@dataclass(frozen=True, slots=True)
+class PageInProgress:
+    """A page between steps: what the steps so far have made of it."""
+
+    raw: RawPage
+    segmenter: Segmenter
+    config: CleanConfig
+    decoded: DecodedPage | None = None
+    meta: PageMeta | None = None
+    cleaned: Cleaned | None = None
+    notes: tuple[Note, ...] = ()
+    layout: PageStructure | None = None
+    speeches: tuple[Speech, ...] = ()
+
+
+def _decode(page: PageInProgress) -> PageInProgress:
+    return replace(page, decoded=decode_page(page.raw))
+
+
+def _meta(page: PageInProgress) -> PageInProgress:
+    # Read from the raw page: cleaning drops the head and the front matter it reads.
+    return replace(page, meta=read_page_meta(page.decoded.text, page.decoded.markup))
+
+
+def _clean(page: PageInProgress) -> PageInProgress:
+    text = page.decoded.text
+    site_names = infer_site_names(INVISIBLE.sub("", text), page.meta.site_name)
+    return replace(page, cleaned=clean_text(text, page.config, markup=page.decoded.markup, site_names=site_names))
+
+
+def _notes(page: PageInProgress) -> PageInProgress:
+    return replace(page, notes=tuple(extract_notes(page.decoded.text, page.cleaned)))
+
+
+def _structure(page: PageInProgress) -> PageInProgress:
+    edits, meta = page.cleaned.edits, page.meta
+    if meta.author is None:
+        meta = replace(meta, author=byline_in_removals(edits))
+    if meta.published is None:
+        meta = replace(meta, published=release_date_in_removals(edits))
+    layout = structure_page(page.cleaned.text, meta, leads=leads_in_removals(edits))
+    return replace(page, meta=meta, layout=layout)
+
+
+def _sentences(page: PageInProgress) -> PageInProgress:
+    speeches = tuple(replace(speech, sentences=tuple(split_blocks(speech.text, blocks))) for speech, blocks in page.layout.speeches)
+    return replace(page, speeches=speeches)
+
+
+def _tokens(page: PageInProgress) -> PageInProgress:
+    speeches = tuple(replace(speech, sentences=_with_tokens(speech.sentences, page.segmenter)) for speech in page.speeches)
+    return replace(page, speeches=speeches)
+
+
+def _attach_notes(page: PageInProgress) -> PageInProgress:
+    return replace(page, speeches=tuple(attach_notes(list(page.speeches), list(page.notes), page.cleaned.edits)))
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str  # also the stage a PageError names
+    run: Callable[[PageInProgress], PageInProgress]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("ingest", _decode),
+    Step("meta", _meta),
+    Step("clean", _clean),
+    Step("notes", _notes),
+    Step("structure", _structure),
+    Step("sentences", _sentences),
+    Step("tokens", _tokens),
+    Step("attach notes", _attach_notes),
+)
+
+
 def process_page(page: RawPage, segmenter: Segmenter, config: CleanConfig = DEFAULT_CONFIG) -> ProcessedPage:
-    """Run the whole per-page pipeline; any failure becomes a ``PageError`` naming the stage."""
-    decoded = decode_page(page)
-    stage = "meta"
-    try:
-        # Read from the raw page: cleaning drops the head and the front matter it reads.
-        meta = read_page_meta(decoded.text, decoded.markup)
-        stage = "clean"
-        site_names = infer_site_names(INVISIBLE.sub("", decoded.text), meta.site_name)
-        cleaned = clean_text(decoded.text, config, markup=decoded.markup, site_names=site_names)
-        stage = "notes"
-        notes = extract_notes(decoded.text, cleaned)
-        stage = "structure"
-        if meta.author is None:
-            meta = replace(meta, author=byline_in_removals(cleaned.edits))
-        if meta.published is None:
-            meta = replace(meta, published=release_date_in_removals(cleaned.edits))
-        layout = structure_page(cleaned.text, meta, leads=leads_in_removals(cleaned.edits))
-        speeches: list[Speech] = []
-        for speech, blocks in layout.speeches:
-            stage = "sentences"
-            sentences = split_blocks(speech.text, blocks)
-            stage = "tokens"
-            speeches.append(replace(speech, sentences=tuple(_with_tokens(sentences, segmenter))))
-        speeches = attach_notes(speeches, notes, cleaned.edits)
-    except PageError:
-        raise
-    except Exception as error:  # a bug or a pathological page: report it with the page
-        raise PageError(page.source, stage, f"{type(error).__name__}: {error}") from error
-    if not speeches:
-        raise PageError(page.source, "structure", "no speech text is left after cleaning")
-    return ProcessedPage(decoded=decoded, cleaned=cleaned, page_title=layout.page_title, speeches=tuple(speeches), meta=meta)
+    """Run the whole per-page pipeline; any failure becomes a ``PageError`` naming the step."""
+    return process_page_timed(page, segmenter, config)[0]
 
 
-def _with_tokens(sentences: list[Sentence], segmenter: Segmenter) -> list[Sentence]:
-    return [replace(sentence, tokens=segmenter.tokenize(sentence.text)) for sentence in sentences]
+def process_page_timed(
+    page: RawPage, segmenter: Segmenter, config: CleanConfig = DEFAULT_CONFIG
+) -> tuple[ProcessedPage, tuple[tuple[str, float], ...]]:
+    """``process_page``, and the seconds each step took."""
+    state = PageInProgress(page, segmenter, config)
+    timings = []
+    for step in STEPS:
+        start = time.perf_counter()
+        try:
+            state = step.run(state)
+        except PageError:
+            raise
+        except Exception as error:  # a bug or a pathological page: report it with the page
+            raise PageError(page.source, step.name, f"{type(error).__name__}: {error}") from error
+        timings.append((step.name, time.perf_counter() - start))
+        if step.name == "structure" and not state.layout.speeches:
+            raise PageError(page.source, "structure", "no speech text is left after cleaning")
+    processed = ProcessedPage(
+        decoded=state.decoded, cleaned=state.cleaned, page_title=state.layout.page_title, speeches=state.speeches, meta=state.meta
+    )
+    return processed, tuple(timings)
+
+
+def _with_tokens(sentences: tuple[Sentence, ...], segmenter: Segmenter) -> tuple[Sentence, ...]:
+    return tuple(replace(sentence, tokens=segmenter.tokenize(sentence.text)) for sentence in sentences)
