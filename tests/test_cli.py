@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +10,14 @@ from cadrespeech.cli import main
 from .conftest import SEED
 
 
-def run_cli(*args: str, env_cache: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CADRESPEECH_CACHE": str(env_cache)}
-    return subprocess.run([sys.executable, "-m", "cadrespeech", *args], capture_output=True, text=True, env=env)
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The command in this process: its exit code (argparse's too), stdout and stderr."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse's --help and usage errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def test_clean_json_on_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,20 +52,19 @@ def test_explain_names_each_removal_with_its_rule_and_line(capsys: pytest.Captur
 
 
 @pytest.mark.parametrize(("content", "reason"), [(b"", "file is empty"), (b"\x00\x01\x02binary", "looks binary")])
-def test_bad_input_exits_2_with_one_line_on_stderr(tmp_path: Path, private_cache: Path, content: bytes, reason: str) -> None:
+def test_bad_input_exits_2_with_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    result = run_cli("clean", str(bad), env_cache=private_cache)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    (line,) = result.stderr.strip().splitlines()
+    code, out, err = run_cli(capsys, "clean", str(bad))
+    assert code == 2 and out == ""
+    (line,) = err.strip().splitlines()
     assert "bad.txt" in line and reason in line
 
 
-def test_missing_file_and_usage_errors(tmp_path: Path, private_cache: Path) -> None:
-    missing = run_cli("clean", str(tmp_path / "none.txt"), env_cache=private_cache)
-    assert missing.returncode == 2 and "none.txt: no such file" in missing.stderr
-    usage = run_cli("clean", "--format", "xml", str(SEED), env_cache=private_cache)
-    assert usage.returncode == 2 and "invalid choice" in usage.stderr
-    helped = run_cli("--help", env_cache=private_cache)
-    assert helped.returncode == 0 and "clean" in helped.stdout
+def test_missing_file_and_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "clean", str(tmp_path / "none.txt"))
+    assert code == 2 and "none.txt: no such file" in err
+    code, _, err = run_cli(capsys, "clean", "--format", "xml", str(SEED))
+    assert code == 2 and "invalid choice" in err
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0 and "clean" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -81,3 +82,26 @@ def test_the_cards_dictionary_figures_are_the_measured_ones(segmenter: Segmenter
     stated = re.search(r"<!-- dictionary-effect: (\{.*?\}) -->", card)
     assert stated, "DATASET_CARD.md states no dictionary effect; run scripts/dictionary_effect.py"
     assert DictionaryEffect(**json.loads(stated.group(1))) == effect, "the card's figures are stale; run scripts/dictionary_effect.py"
+
+
+class _Stub:
+    """A segmenter that keeps only the listed words whole and cuts everything else into characters."""
+
+    def __init__(self, *whole: str) -> None:
+        self.whole = whole
+
+    def tokenize(self, text: str):
+        tokens, at = [], 0
+        while at < len(text):
+            word = next((w for w in self.whole if text.startswith(w, at)), text[at])
+            tokens.append(SimpleNamespace(text=word, start=at))
+            at += len(word)
+        return tokens
+
+
+def test_dictionary_effect_counts_a_hand_counted_case() -> None:
+    texts = ["要落实全面从严治党。", "基层党组织和党员干部要落实全面从严治党。", "没有术语。"]
+    # By hand: 全面从严治党 twice, 基层党组织 and 党员干部 once each: 4 occurrences of 3 terms.
+    # Without the dictionary all 4 are cut; with it, 全面从严治党 (2) and 党员干部 (1) stay whole.
+    effect = dictionary_effect(texts, _Stub(), _Stub("全面从严治党", "党员干部"))
+    assert effect == DictionaryEffect(occurrences=4, distinct_terms=3, split_without=4, whole_with=3)

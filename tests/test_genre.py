@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cadrespeech.stages.genre import GENRE_RULES, GenreRule, classify
+from cadrespeech.stages.genre import FALLBACK, GENRE_RULES, GenreRule, classify
 from cadrespeech.stages.textclass import detect_script
 
 
@@ -37,7 +37,9 @@ def test_genre_rule_table(rule: GenreRule) -> None:
 def test_classify(title: str | None, text: str, is_speech: bool, genre: str) -> None:
     got = classify(title, text)
     assert got[:2] == (is_speech, genre)
-    assert got[2]  # always a reason
+    # The reason names the rule that decided and what it saw, or says that none fired.
+    rule, _, evidence = got[2].partition(": ")
+    assert got[2] == FALLBACK[2] or (rule in {r.name for r in GENRE_RULES} and evidence)
 
 
 def test_a_speech_titled_wiki_stub_is_still_a_stub() -> None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cadrespeech.build.release import build_release
 from cadrespeech.build.results import BuildConfig, BuildOptions
 from cadrespeech.read.loader import releases
 from cadrespeech.schema import data_file
 
 from .conftest import RAW, ROOT
+
+pytestmark = pytest.mark.slow
 
 COMMITTED = ROOT / "corpus" / "releases"
 

@@ -314,11 +314,13 @@ def test_clean_of_a_folder_says_it_is_a_folder(tmp_path: Path, capsys) -> None:
     assert "a folder; clean takes one page file" in one_line_error(capsys)
 
 
+@pytest.mark.slow
 def test_the_cli_module_runs_as_a_script() -> None:
     ran = subprocess.run([sys.executable, "-m", "cadrespeech.cli", "--version"], capture_output=True, text=True)
     assert ran.returncode == 0 and ran.stdout.startswith("cadrespeech "), ran.stderr
 
 
+@pytest.mark.slow
 def test_build_runs_outside_the_project_folder(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -402,6 +404,7 @@ def kill(holder: subprocess.Popen[str], out: Path) -> None:
     raise AssertionError("the lock outlived its holder")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("namespace", [(), ("unshare", "--pid", "--fork", "--kill-child")], ids=["process", "pid-namespace"])
 def test_a_live_build_is_never_disturbed_and_a_dead_ones_leftovers_go(tmp_path: Path, namespace: tuple[str, ...]) -> None:
     if namespace and subprocess.run([*namespace, "true"], capture_output=True).returncode != 0:

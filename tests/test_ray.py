@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import build, make_raw_folder
 
+pytestmark = pytest.mark.slow
+
 ray = pytest.importorskip("ray", reason="the ray extra: pip install -e '.[test,ray]' (CI installs it)")
 
 

@@ -21,7 +21,7 @@ from cadrespeech.errors import ReleaseError, ReleaseExists
 from cadrespeech.schema import CONFIGS, arrow_schema, data_file
 from cadrespeech.stages.ingest import sha256_hex
 
-from .conftest import CARD, SEED, build, make_raw_folder, tree_bytes
+from .conftest import SEED, build, make_raw_folder, tree_bytes
 
 
 def test_release_layout_and_manifest(built_release: Path) -> None:
@@ -85,21 +85,17 @@ def test_existing_version_is_immutable(built_release: Path, tmp_path: Path) -> N
     assert sorted(p.name for p in out.iterdir()) == [".v0.1.0.lock", "v0.1.0"]  # the lock file stays; no temporary left
 
 
-def test_cli_refuses_a_changed_rebuild_with_exit_code_3(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
+def test_cli_refuses_a_changed_rebuild_with_exit_code_3(built_release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "releases"
     shutil.copytree(built_release, out / "v0.1.0")
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(SEED, raw)
-    result = subprocess.run(
-        [sys.executable, "-m", "cadrespeech", "build", "--version", "0.1.0", "--raw", str(raw), "--out", str(out), "--quiet"],
-        capture_output=True,
-        text=True,
-        cwd=Path(CARD).parent,
-        env={**os.environ, "CADRESPEECH_CACHE": str(private_cache)},
-    )
-    assert result.returncode == 3
-    assert "already exists" in result.stderr and "new version" in result.stderr
+    from cadrespeech.cli import main
+
+    assert main(["build", "--version", "0.1.0", "--raw", str(raw), "--out", str(out), "--quiet", "--jobs", "1"]) == 3
+    err = capsys.readouterr().err
+    assert "already exists" in err and "new version" in err and "documents/train-00000-of-00001.parquet" in err
 
 
 def test_ids_depend_on_content_not_on_the_other_pages(built_release: Path, tmp_path: Path) -> None:
@@ -119,23 +115,41 @@ def test_bad_version_and_missing_card_are_clear_errors(tmp_path: Path) -> None:
         build_release(BuildConfig("0.1.0", tmp_path, tmp_path / "out", card_path=tmp_path / "NO_CARD.md"))
 
 
+# A build stopped while it writes its data: the hook marks the moment and blocks, so
+# the kill lands there every time, with no sleep to guess how long a build takes.
+KILLED_MIDWAY = """
+import sys, time
+from pathlib import Path
+from cadrespeech.build import writer
+from cadrespeech.cli import main
+marker, args = Path(sys.argv[1]), sys.argv[2:]
+real_add = writer._TableWriter.add
+def add(self, table):
+    real_add(self, table)
+    marker.touch()
+    time.sleep(600)
+writer._TableWriter.add = add
+sys.exit(main(args))
+"""
+
+
+@pytest.mark.slow
 def test_a_killed_build_leaves_no_partial_release(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
     out = tmp_path / "releases"
     shutil.copytree(built_release, out / "v0.1.0")
     before = tree_bytes(out / "v0.1.0")
     raw = tmp_path / "raw"
     raw.mkdir()
-    text = SEED.read_text(encoding="utf-8")
-    for number in range(150):  # distinct pages, so that the build takes a while
-        (raw / f"page_{number:03d}.txt").write_text(f"{text}\n第{number}页。", encoding="utf-8")
-    command = [sys.executable, "-m", "cadrespeech", "build", "--version", "0.2.0", "--raw", str(raw), "--out", str(out), "--quiet"]
+    shutil.copy(SEED, raw)
+    marker = tmp_path / "writing"
+    args = ["build", "--version", "0.2.0", "--raw", str(raw), "--out", str(out), "--quiet", "--jobs", "1", "--no-cache"]
     env = {**os.environ, "CADRESPEECH_CACHE": str(private_cache)}
-    process = subprocess.Popen(command, cwd=Path(CARD).parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not list(out.glob(".tmp-v0.2.0-*")) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(1.0)
-    assert process.poll() is None, "the build finished before it could be killed"
+    process = subprocess.Popen([sys.executable, "-c", KILLED_MIDWAY, str(marker), *args], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None and marker.exists(), process.stderr.read() if process.stderr else ""
+    assert list(out.glob(".tmp-v0.2.0-*")), "the build writes into a temporary folder"
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (out / "v0.2.0").exists()
@@ -144,8 +158,7 @@ def test_a_killed_build_leaves_no_partial_release(built_release: Path, tmp_path:
 
     assert releases(out) == ["0.1.0"]
     # The next build of that version clears what the killed one left and succeeds.
-    finished = subprocess.run(command, cwd=Path(CARD).parent, env=env, capture_output=True, text=True)
-    assert finished.returncode == 0, finished.stderr
+    assert build("0.2.0", raw, out).status == "created"
     assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".lock")) == ["v0.1.0", "v0.2.0"]
 
 
@@ -190,18 +203,16 @@ def test_verify_catches_broken_offsets_and_trees(built_release: Path, tmp_path: 
     assert any("names unknown parent" in line for line in problems)
 
 
-def test_cli_verify_exit_codes(built_release: Path, tmp_path: Path, private_cache: Path) -> None:
-    def verify(path: Path) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "CADRESPEECH_CACHE": str(private_cache)}
-        return subprocess.run([sys.executable, "-m", "cadrespeech", "verify", str(path)], capture_output=True, text=True, env=env)
+def test_cli_verify_exit_codes(built_release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cadrespeech.cli import main
 
-    assert verify(built_release).returncode == 0
+    assert main(["verify", str(built_release)]) == 0
     copy = shutil.copytree(built_release, tmp_path / "v0.1.0")
     (copy / data_file("documents")).write_bytes(b"PAR1 damaged")
-    damaged = verify(copy)
-    assert damaged.returncode == 1
-    assert any("documents" in line for line in damaged.stdout.splitlines())
-    assert verify(tmp_path / "nowhere").returncode == 2
+    capsys.readouterr()
+    assert main(["verify", str(copy)]) == 1
+    assert any("documents" in line for line in capsys.readouterr().out.splitlines())
+    assert main(["verify", str(tmp_path / "nowhere")]) == 2
 
 
 def test_profile_prints_where_the_build_spent_its_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -126,6 +126,7 @@ def han_widths(dom: str) -> tuple[dict[str, float], float]:
     return {char: float(width) for char, width in pairs}, float(box.group(1))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(chromium() is None and not os.environ.get("CI"), reason="Chromium is not installed (CI installs it)")
 def test_the_report_opens_in_headless_chromium_with_every_figure_loaded(report: Path, tmp_path: Path) -> None:
     browser = chromium()

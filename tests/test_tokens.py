@@ -7,6 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,9 +26,9 @@ def test_known_words_take_their_dictionary_tags(segmenter) -> None:
 
 
 def test_unknown_words_and_non_chinese_runs_get_tags(segmenter) -> None:
-    tags = {t.text: t.pos for t in segmenter.tokenize("全心全益 GDP 3.5")}
-    assert tags["GDP"] == "eng" and tags["3.5"] == "m"
-    assert all(tags.values())
+    tokens = [(t.text, t.pos) for t in segmenter.tokenize("全心全益 GDP 3.5")]
+    # 全益 is in no dictionary: the HMM makes it a word, and its tag is jieba's default for one.
+    assert tokens == [("全心", "n"), ("全益", "n"), ("GDP", "eng"), ("3.5", "m")]
 
 
 def test_the_private_tokenizer_leaves_jiebas_global_one_alone(segmenter, private_cache: Path) -> None:
@@ -42,6 +43,8 @@ def test_the_private_tokenizer_leaves_jiebas_global_one_alone(segmenter, private
 
 SCRIPT = """
 import json, sys
+import pytest
+
 from cadrespeech.stages.tokens import Segmenter
 s = Segmenter()
 texts = json.loads(sys.argv[1])
@@ -52,6 +55,7 @@ print(json.dumps(out, ensure_ascii=False, sort_keys=True))
 """
 
 
+@pytest.mark.slow
 def test_same_tokens_in_any_process_and_order(private_cache: Path) -> None:
     texts = ["各级领导干部要坚持以民为本。", "全心全益为人民服务，判党行为要严肃处理。", "早日实现小康目标是全市广大群众的迫切愿望。"]
     env = {**os.environ, "CADRESPEECH_CACHE": str(private_cache), "PYTHONHASHSEED": "random"}
