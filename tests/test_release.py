@@ -58,6 +58,7 @@ def test_card_has_hub_metadata_features_and_statistics(built_release: Path) -> N
     configs = {c["config_name"]: c for c in meta["configs"]}
     assert list(configs) == list(CONFIGS) and configs["documents"]["default"] is True
     for info in meta["dataset_info"]:
+        # datasets' own (private) reader of the card format: if it moves, this fails loudly.
         assert Features._from_yaml_list(info["features"]) == CONFIGS[info["config_name"]]
     assert "## This release: v0.1.0" in prose
     assert "| broken.txt | error | ingest |" in prose

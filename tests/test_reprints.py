@@ -134,3 +134,14 @@ def test_the_recurring_paragraph_counts_match_a_group_by_over_the_written_file(f
         "speeches_with_recurring": len(pc.unique(in_shared["doc_id"])),
     }
     assert stated["recurring_texts"] >= len(REPRINTS["shared_paragraphs"])
+
+
+def test_the_band_layout_is_the_one_datasketch_picks_for_our_threshold() -> None:
+    # datasketch keeps its choice in private attributes (b, r); if they move or the
+    # choice changes, this fails and BANDS / BAND_ROWS must be looked at again.
+    from datasketch import MinHashLSH
+
+    from cadrespeech.stages.reprints import BAND_ROWS, BANDS, NUM_PERM, REPRINT_SIMILARITY
+
+    lsh = MinHashLSH(threshold=REPRINT_SIMILARITY, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (BANDS, BAND_ROWS) and BANDS * BAND_ROWS <= NUM_PERM

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from datasets import Features, List, Value
 
 from ..escaping import for_markdown
 from ..schema import CONFIGS, DEFAULT_CONFIG, MANIFEST_LINE, data_file
@@ -47,18 +48,39 @@ def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int
             for name in CONFIGS
             if splits[name][0] or name == DEFAULT_CONFIG
         ],
-        # Features._to_yaml_list is how datasets itself writes card features; a test
-        # reads them back and compares with our schema.
+        # The Hub's card format for features; a test reads it back with datasets' own
+        # reader and compares with our schema.
         "dataset_info": [
             {
                 "config_name": name,
-                "features": features._to_yaml_list(),
+                "features": card_features(features),
                 "splits": [{"name": "train", "num_bytes": splits[name][1], "num_examples": splits[name][0]}],
             }
             for name, features in CONFIGS.items()
             if splits[name][0] or name == DEFAULT_CONFIG
         ],
     }
+
+
+def card_features(features: Features) -> list[dict[str, str]]:
+    """Our columns in the card's YAML form: a ``dtype`` for a value, a ``list`` of one for a list.
+
+    Written here rather than taken from ``datasets``, which keeps its writer private; our
+    schema uses only these two shapes, and anything else is refused.
+
+    >>> from datasets import List, Value
+    >>> card_features(Features({"text": Value("string"), "tokens": List(Value("string"))}))
+    [{'name': 'text', 'dtype': 'string'}, {'name': 'tokens', 'list': 'string'}]
+    """
+    columns = []
+    for name, feature in features.items():
+        if isinstance(feature, Value):
+            columns.append({"name": name, "dtype": feature.dtype})
+        elif isinstance(feature, List) and isinstance(feature.feature, Value):
+            columns.append({"name": name, "list": feature.feature.dtype})
+        else:
+            raise TypeError(f"column {name}: the card writes values and lists of values, not {feature!r}")
+    return columns
 
 
 def render_card(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 # Character n-grams: 5 Chinese characters are about two words, short enough that a
 # light edit changes few of them, long enough that two speeches on one theme share few.
@@ -105,9 +105,10 @@ class ReprintRow:
     is_canonical: bool
 
 
-# The band layout (bands x rows per band) that datasketch's LSH picks for our threshold.
-_LSH = MinHashLSH(threshold=REPRINT_SIMILARITY, num_perm=NUM_PERM)
-BANDS, BAND_ROWS = _LSH.b, _LSH.r
+# The band layout (bands x rows per band): the one datasketch's LSH picks for our
+# threshold and signature length, written down because datasketch keeps it in private
+# attributes (a test compares the two and fails loudly if datasketch's choice moves).
+BANDS, BAND_ROWS = 25, 5
 # Speeches sharing one band beyond this many are compared with the group's first only,
 # so a template shared by thousands of speeches cannot make the pairs quadratic.
 MAX_PAIRWISE_GROUP = 64
