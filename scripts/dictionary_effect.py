@@ -18,8 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from cadrespeech.stages.domain import DictionaryEffect, dictionary_effect, domain_dictionary
-from cadrespeech.stages.ingest import read_page
-from cadrespeech.stages.pipeline import process_page
+from cadrespeech.stages.pipeline import sentence_texts
 from cadrespeech.stages.tokens import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,12 +29,7 @@ SECTION = re.compile(r"<!-- dictionary-effect: .*?<!-- /dictionary-effect -->", 
 
 def measure(pages: Path) -> DictionaryEffect:
     segmenter, plain = Segmenter(), Segmenter(domain_terms=False)
-    texts = []
-    for path in sorted(pages.iterdir()):
-        if path.suffix in (".txt", ".html"):
-            page = process_page(read_page(path, pages), segmenter)
-            texts += [sentence.text for speech in page.speeches for sentence in speech.sentences]
-    return dictionary_effect(texts, plain, segmenter)
+    return dictionary_effect(sentence_texts(pages, segmenter), plain, segmenter)
 
 
 def section(effect: DictionaryEffect) -> str:

@@ -10,8 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from cadrespeech.stages.domain import DictionaryEffect, dictionary_effect, domain_dictionary, parse_dictionary
-from cadrespeech.stages.ingest import read_page
-from cadrespeech.stages.pipeline import process_page
+from cadrespeech.stages.pipeline import sentence_texts
 from cadrespeech.stages.tokens import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,17 +64,8 @@ def test_the_dictionary_enters_the_fingerprint_of_tokens(segmenter: Segmenter, p
     assert plain.domain_sha256 is None
 
 
-def fixture_sentences(segmenter: Segmenter) -> list[str]:
-    texts = []
-    for path in sorted(FIXTURES.iterdir()):
-        if path.suffix in (".txt", ".html"):
-            page = process_page(read_page(path, FIXTURES), segmenter)
-            texts += [sentence.text for speech in page.speeches for sentence in speech.sentences]
-    return texts
-
-
 def test_the_cards_dictionary_figures_are_the_measured_ones(segmenter: Segmenter, plain: Segmenter) -> None:
-    effect = dictionary_effect(fixture_sentences(segmenter), plain, segmenter)
+    effect = dictionary_effect(sentence_texts(FIXTURES, segmenter), plain, segmenter)
     assert effect.split_without > effect.occurrences / 2  # the dictionary matters on our pages
     assert effect.whole_with > effect.split_without
     card = (ROOT / "DATASET_CARD.md").read_text(encoding="utf-8")

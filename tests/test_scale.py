@@ -100,20 +100,13 @@ def test_cache_keys_change_with_the_pipeline(segmenter) -> None:
 
 
 def all_sentences(segmenter) -> list[str]:
-    from cadrespeech.stages.ingest import read_page
-    from cadrespeech.stages.pipeline import process_page
+    from cadrespeech.stages.pipeline import sentence_texts
 
     folders = [FIXTURE_PAGES]
     devset = ROOT.parent / "shared" / "devset" / "raw"
     if devset.is_dir():  # beside a developer's or CI's clone; a user's clone has none
         folders.append(devset)
-    sentences = []
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
-            if path.suffix in (".txt", ".html"):
-                page = process_page(read_page(path, folder), segmenter)
-                sentences += [s.text for speech in page.speeches for s in speech.sentences]
-    return sentences
+    return [text for folder in folders for text in sentence_texts(folder, segmenter)]
 
 
 def test_the_fast_segmenter_gives_the_reference_tokens_on_every_sentence(segmenter) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ..errors import PageError
 from ..records import Cleaned, DecodedPage, Note, PageMeta, ProcessedPage, RawPage, Sentence, Speech
 from .clean import DEFAULT_CONFIG, INVISIBLE, CleanConfig, clean_text
 from .head import byline_in_removals, leads_in_removals, release_date_in_removals
-from .ingest import decode_page
+from .ingest import decode_page, read_page
 from .notes import attach_notes, extract_notes
 from .pagemeta import read_page_meta
 from .sentences import split_blocks
@@ -126,6 +127,19 @@ def process_page_timed(
         decoded=state.decoded, cleaned=state.cleaned, page_title=state.layout.page_title, speeches=state.speeches, meta=state.meta
     )
     return processed, tuple(timings)
+
+
+def sentence_texts(folder: Path, segmenter: Segmenter, suffixes: tuple[str, ...] = (".txt", ".html")) -> list[str]:
+    """The text of every sentence of every page in ``folder`` (not its sub-folders) with these suffixes, in path order.
+
+    What the dictionary's figures and the segmenters' comparison are measured on.
+    """
+    texts = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix in suffixes:
+            page = process_page(read_page(path, folder), segmenter)
+            texts += [sentence.text for speech in page.speeches for sentence in speech.sentences]
+    return texts
 
 
 def _with_tokens(sentences: tuple[Sentence, ...], segmenter: Segmenter) -> tuple[Sentence, ...]:
