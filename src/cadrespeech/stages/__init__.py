@@ -7,6 +7,7 @@ that reads them (``clean_rules`` before ``clean``, ``head_rules`` before ``head`
 
 FLOW = (
     "textclass",  # character classes and line shapes every stage shares
+    "vocabulary",  # word lists several rules read, each written once
     "edits",  # the ledger: changes in current text composed back to raw offsets
     "ingest",  # bytes -> RawPage -> DecodedPage (encoding, line ends, markup)
     "html_rules",

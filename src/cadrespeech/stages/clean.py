@@ -110,7 +110,7 @@ def apply_rules(raw: str, rules: tuple[CleanRule, ...], text: str | None = None,
     for _ in range(MAX_ROUNDS):
         changed = False
         for rule in rules:
-            changes = list(rule.find(text))
+            changes = rule.changes(text)
             if not changes:
                 continue
             ledger = compose(raw, text, ledger, changes)

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .edits import Change
+from .edits import Change, span
 from .textclass import HAN, HAN_CHAR, SENTENCE_END, URL, is_chinese, looks_like_body
+from .vocabulary import NEWS_AGENCIES, SPOKEN_WORDS, alt
 
 Finder = Callable[[str], Iterator[Change]]
 
@@ -28,8 +29,12 @@ class CleanRule:
     examples: tuple[tuple[str, str], ...]
     keeps: tuple[str, ...]
 
+    def changes(self, text: str) -> list[Change]:
+        """The finder's changes to ``text``, stamped with this rule's name: a rule's name is written once, here."""
+        return [Change(self.name, change.start, change.end, change.after) for change in self.find(text)]
 
-def _drop_lines(name: str, pattern: str, max_chars: int = 200, spare_sentences: bool = True) -> Finder:
+
+def _drop_lines(pattern: str, max_chars: int = 200, spare_sentences: bool = True) -> Finder:
     """Empty every line that matches ``pattern`` in full (the newline stays for ``blank_line``).
 
     With ``spare_sentences``, a line that ends a sentence and stands between two
@@ -46,7 +51,7 @@ def _drop_lines(name: str, pattern: str, max_chars: int = 200, spare_sentences: 
             end = start + len(line)
             spared = first < index < last and line.rstrip()[-1:] in _SENTENCE_CLOSE
             if line and len(line) <= max_chars and not spared and regex.fullmatch(line):
-                yield Change(name, start, end, "")
+                yield span(start, end, "")
             start = end + 1
 
     return find
@@ -63,13 +68,13 @@ def _prose_span(lines: list[str]) -> tuple[int, int]:
     return (prose[0], prose[-1]) if prose else (0, -1)
 
 
-def _replace(name: str, pattern: str, after: str = "", flags: int = 0) -> Finder:
+def _replace(pattern: str, after: str = "", flags: int = 0) -> Finder:
     regex = re.compile(pattern, flags)
 
     def find(text: str) -> Iterator[Change]:
         for match in regex.finditer(text):
             if match.end() > match.start():
-                yield Change(name, match.start(), match.end(), after)
+                yield span(match.start(), match.end(), after)
 
     return find
 
@@ -88,11 +93,12 @@ _SEPARATOR = r"(?:>>|>|＞|»|›|→|》|-|/|\\|—)"
 # A trail of short names joined by arrows: 某某网 > 决议决定.
 _ARROW = r"(?:>>|>|＞|»|›|→)"
 _CRUMB = r"[^\s>＞»›→。，！？：:]{1,15}(?:[ \u3000]{1,2}[^\s>＞»›→。，！？：:]{1,15})?"
-_PAGE_TOOLS = (
-    "打印本页|打印此页|关闭本页|返回列表|返回首页|打印本文|打印此文|打印|关闭窗口|关闭本页|关闭|收藏本文|收藏|加入收藏|分享到|分享|返回顶部|"
-    "字号|字体|复制链接|复制本文|纠错|推荐给朋友|推荐|我要评论|评论|大|中|小|默认|列印|回上一頁|回上一页|回首頁|回上頁|回上页|"
-    "回頂端|回顶端|回到顶部|返回頂端|"
-    "Facebook|Line|LINE|Twitter|微博|微信|QQ"
+_PAGE_TOOLS = alt(
+    *("打印本页", "打印此页", "关闭本页", "返回列表", "返回首页", "打印本文", "打印此文", "打印", "关闭窗口", "关闭"),
+    *("收藏本文", "收藏", "加入收藏", "分享到", "分享", "返回顶部", "字号", "字体", "复制链接", "复制本文", "纠错"),
+    *("推荐给朋友", "推荐", "我要评论", "评论", "大", "中", "小", "默认", "列印", "回上一頁", "回上一页", "回首頁"),
+    *("回上頁", "回上页", "回頂端", "回顶端", "回到顶部", "返回頂端"),
+    *("Facebook", "Line", "LINE", "Twitter", "微博", "微信", "QQ"),
 )
 # A bracketed button whose label starts with a tool verb: 【打印正文】, [关闭窗口].
 _TOOL_VERBS = "打印|关闭|收藏|分享|返回|字号|字体|纠错|复制|推荐|评论|发表评论"
@@ -138,7 +144,7 @@ def _watermark_copyright(text: str) -> Iterator[Change]:
         r"[。.！!]?(?=\s*(?:\n|$))",
     )
     for match in pattern.finditer(text):
-        yield Change("watermark_copyright", match.start(), match.end(), "")
+        yield span(match.start(), match.end(), "")
 
 
 def _repeated_title(text: str) -> Iterator[Change]:
@@ -152,7 +158,7 @@ def _repeated_title(text: str) -> Iterator[Change]:
             return
         if stripped:
             if stripped in seen:
-                yield Change("repeated_title", start, end, "")
+                yield span(start, end, "")
             seen.add(stripped)
         start = end + 1
 
@@ -180,22 +186,22 @@ def _punctuation_width(text: str) -> Iterator[Change]:
             continue
         for index in range(run.start(), run.end()):
             if not in_url(index):
-                changes.append(Change("punctuation_width", index, index + 1, _HALF_TO_FULL[text[index]]))
+                changes.append(span(index, index + 1, _HALF_TO_FULL[text[index]]))
     for match in _PAIRED_PARENS.finditer(text):
         open_at, close_at = match.start(), match.end() - 1
         before = text[open_at - 1] if open_at else ""
         after = text[close_at + 1] if close_at + 1 < len(text) else ""
         inner = match.group(1)
         if (any(is_chinese(c) for c in inner) or is_chinese(before) or is_chinese(after)) and not in_url(open_at):
-            changes.append(Change("punctuation_width", open_at, open_at + 1, "（"))
-            changes.append(Change("punctuation_width", close_at, close_at + 1, "）"))
+            changes.append(span(open_at, open_at + 1, "（"))
+            changes.append(span(close_at, close_at + 1, "）"))
     yield from sorted(changes, key=lambda c: c.start)
 
 
 def _blank_lines(text: str) -> Iterator[Change]:
     """Newlines that open the text, close it, or follow another newline."""
     for match in re.finditer(r"\A\n+|(?<=\n)\n+|\n+\Z", text):
-        yield Change("blank_line", match.start(), match.end(), "")
+        yield span(match.start(), match.end(), "")
 
 
 _GLUED_HEAD = re.compile(
@@ -211,7 +217,7 @@ def _glued_head(text: str) -> Iterator[Change]:
         name = match.group("name")
         start = match.end("title")
         after = f"\n{match.group('date')}\n" + (f"{name}\n" if name else "")
-        yield Change("glued_head", start, match.end(), after)
+        yield span(start, match.end(), after)
 
 
 # A space between two Chinese characters (or their punctuation), and how many make a
@@ -229,13 +235,13 @@ def _flattened_breaks(text: str) -> Iterator[Change]:
             spaces = list(_CJK_SPACE.finditer(line))
             if len(spaces) >= FLATTENED_MIN_SPACES:
                 for match in spaces:
-                    yield Change("flattened_page_break", start + match.start(), start + match.end(), "\n")
+                    yield span(start + match.start(), start + match.end(), "\n")
         start += len(line) + 1
 
 
 _FULLWIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
-_AGENCIES = r"新华社|中新社|中新网|人民网|央视网|央广网|本报|本网|新华网|光明网|中国新闻网"
-_SPEECH_NOUNS = "讲话|講話|发言|發言|演讲|演講|演说|演說|致辞|致辭|演辞|演辭|说明|說明|报告|報告"
+_AGENCIES = NEWS_AGENCIES
+_SPEECH_NOUNS = alt(*SPOKEN_WORDS, "演辞", "演辭", "说明", "說明", "报告", "報告")
 
 # A photo credit: …记者 某某/摄, 某某攝, （摄影：某某）, （新华社发）, 资料图片.
 _CREDIT_LINE = (
@@ -265,7 +271,7 @@ def _photo_captions(text: str) -> Iterator[Change]:
         short_sentence = (len(line) <= _SHORT_CAPTION and not re.search("[，,；]", line)) or not re.search(f"[{SENTENCE_END}]$", line)
         pictured = _PICTURED.match(line) and len(line) <= _CAPTION_CHARS * 2
         if (below is not None and credit[below] and not credit[index] and caption and short_sentence) or pictured:
-            yield Change("photo_caption", start, end, "")
+            yield span(start, end, "")
         start = end + 1
 
 
@@ -304,7 +310,7 @@ def _running_headers(text: str) -> Iterator[Change]:
     for line in lines:
         end = start + len(line)
         if line.strip() in headers:
-            yield Change("running_header", start, end, "")
+            yield span(start, end, "")
         start = end + 1
 
 
@@ -321,7 +327,7 @@ def _release_tail(text: str) -> Iterator[Change]:
         if stripped:
             seen += 1
             if _is_release_tail(stripped, ending=seen > tail_from and seen > 1):
-                yield Change("release_tail", start, end, "")
+                yield span(start, end, "")
         start = end + 1
 
 
@@ -339,23 +345,23 @@ def _heading_breaks(text: str) -> Iterator[Change]:
             for match in _INLINE_HEADING.finditer(line):
                 at = start + match.start()
                 # The terminator before the heading is rewritten to carry the line break.
-                yield Change("heading_break", at - 1, match.end() + start, text[at - 1] + "\n")
+                yield span(at - 1, match.end() + start, text[at - 1] + "\n")
         start += len(line) + 1
 
 
 def _fold_fullwidth(text: str) -> Iterator[Change]:
     for match in _FULLWIDTH_ALNUM.finditer(text):
         folded = "".join(chr(ord(c) - 0xFEE0) for c in match.group())
-        yield Change("fullwidth_alnum", match.start(), match.end(), folded)
+        yield span(match.start(), match.end(), folded)
 
 
-def _replace_groups(name: str, pattern: str, old: str, new: str) -> Finder:
+def _replace_groups(pattern: str, old: str, new: str) -> Finder:
     """Within each match of ``pattern``, replace ``old`` by ``new``."""
     regex = re.compile(pattern)
 
     def find(text: str) -> Iterator[Change]:
         for match in regex.finditer(text):
-            yield Change(name, match.start(), match.end(), match.group().replace(old, new))
+            yield span(match.start(), match.end(), match.group().replace(old, new))
 
     return find
 
@@ -366,14 +372,14 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "zero_width",
         "Zero-width spaces and joiners, soft hyphens and stray byte-order marks are invisible noise.",
-        _replace("zero_width", f"[{_ZERO_WIDTH}]+"),
+        _replace(f"[{_ZERO_WIDTH}]+"),
         examples=(("干部\u200b队伍", "干部队伍"), ("\ufeff同志们", "同志们")),
         keeps=("干部队伍",),
     ),
     CleanRule(
         "control_char",
         "Control characters other than tab and newline never belong in text.",
-        _replace("control_char", f"[{_CONTROL}]+"),
+        _replace(f"[{_CONTROL}]+"),
         examples=(("讲话\x0c稿", "讲话稿"),),
         keeps=("讲话\t稿",),
     ),
@@ -394,9 +400,7 @@ RULES: tuple[CleanRule, ...] = (
         "paragraph_break",
         "Two or more U+3000 in mid-line start a new paragraph (pages that lost their newlines) after a sentence end, "
         "or when a paragraph-length text follows.",
-        _replace(
-            "paragraph_break",
-            f"(?<=[{SENTENCE_END}”」』）…])[ \u3000]*\u3000\u3000[ \u3000]*(?=\\S)"
+        _replace(f"(?<=[{SENTENCE_END}”」』）…])[ \u3000]*\u3000\u3000[ \u3000]*(?=\\S)"
             f"|(?<=\\S)[ \u3000]*\u3000\u3000[ \u3000]*(?=[^\\s\u3000]{{{PARAGRAPH_MIN}}})",
             "\n",
         ),
@@ -432,28 +436,28 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "invisible_line",
         "A line holding only invisible characters inside a sentence is a markup artefact: the sentence is rejoined.",
-        _replace("invisible_line", f"(?<![{SENTENCE_END}\\n])\\n[{_ZERO_WIDTH}]+\\n(?!\\n)"),
+        _replace(f"(?<![{SENTENCE_END}\\n])\\n[{_ZERO_WIDTH}]+\\n(?!\\n)"),
         examples=(("要加\n\u200b\n强学习。", "要加强学习。"),),
         keeps=("第一段。\n\u200b\n第二段。",),
     ),
     CleanRule(
         "broken_line",
         "A line break before punctuation that cannot start a line, or after 的, splits a sentence: it is rejoined.",
-        _replace("broken_line", f"(?<=[^\\s{SENTENCE_END}：；])\\n(?=[，。、；：？！）》”])|(?<=[{HAN}]的)\\n(?=[{HAN}])"),
+        _replace(f"(?<=[^\\s{SENTENCE_END}：；])\\n(?=[，。、；：？！）》”])|(?<=[{HAN}]的)\\n(?=[{HAN}])"),
         examples=(("李某所作的\n政府工作报告\n。会议", "李某所作的政府工作报告。会议"),),
         keeps=("第一段。\n第二段。", "标题\n（一）正文"),
     ),
     CleanRule(
         "line_space",
         "Indentation (U+3000, spaces, tabs) and trailing space carry no meaning once lines are paragraphs.",
-        _replace("line_space", f"^[{_LINE_SPACE}]+|[{_LINE_SPACE}]+$", flags=re.M),
+        _replace(f"^[{_LINE_SPACE}]+|[{_LINE_SPACE}]+$", flags=re.M),
         examples=(("\u3000\u3000同志们：", "同志们："), ("讲话  \n", "讲话\n")),
         keeps=("同志们：", "干部 队伍"),
     ),
     CleanRule(
         "odd_space",
         "No-break and other typographic spaces inside a line become ordinary spaces.",
-        _replace("odd_space", f"[{_ODD_SPACES}]", " "),
+        _replace(f"[{_ODD_SPACES}]", " "),
         examples=(("GDP\u00a0增长", "GDP 增长"),),
         keeps=("GDP 增长", "县长\u3000王建国"),
     ),
@@ -467,23 +471,21 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "spaced_digits",
         "Digits spaced out one by one (2 0 2 2 年) are joined.",
-        _replace_groups("spaced_digits", r"(?<![\d.])(\d(?: \d){2,})(?=\s?[年月日%万亿元个件项名人]|[" + HAN + "])", " ", ""),
+        _replace_groups(r"(?<![\d.])(\d(?: \d){2,})(?=\s?[年月日%万亿元个件项名人]|[" + HAN + "])", " ", ""),
         examples=(("2 0 2 2 年", "2022 年"), ("增长 1 2 3 亿元", "增长 123 亿元")),
         keeps=("2022年", "第 1 2 页"),
     ),
     CleanRule(
         "markdown_marker",
         "Markdown heading marks (## ) left by converted dumps.",
-        _replace("markdown_marker", r"^#{1,6}[ \t]+", flags=re.M),
+        _replace(r"^#{1,6}[ \t]+", flags=re.M),
         examples=(("## 做人民满意的公务员", "做人民满意的公务员"),),
         keeps=("#1 号文件",),
     ),
     CleanRule(
         "breadcrumb",
         "Site navigation trails such as 首页 > 文章中心 > 正文 or 当前位置：… .",
-        _drop_lines(
-            "breadcrumb",
-            rf"(?:[\u4e00-\u9fff]{{0,6}}(?:位置|位置)\s*[：:].*"
+        _drop_lines(rf"(?:[\u4e00-\u9fff]{{0,6}}(?:位置|位置)\s*[：:].*"
             rf"|(?:网站首页|首页|首頁|主页|返回首页)\s*{_SEPARATOR}.*{_SEPARATOR}?.*"
             rf"|{_CRUMB}(?:\s*{_ARROW}\s*{_CRUMB}){{1,5}})",
             max_chars=120,
@@ -501,9 +503,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "page_nav",
         "Links to the previous and next article.",
-        _drop_lines(
-            "page_nav",
-            r"(?:上一篇|下一篇|上一页|下一页|上篇|下篇|上一章|下一章)\s*[：:].*"
+        _drop_lines(r"(?:上一篇|下一篇|上一页|下一页|上篇|下篇|上一章|下一章)\s*[：:].*"
             r"|[【\[]?(?:上一章|下一章|上一篇|下一篇|返回目录|目录|返回列表|书页)[】\]]?"
             r"(?:[\s|｜]*[【\[]?(?:上一章|下一章|上一篇|下一篇|返回目录|目录|返回列表|书页)[】\]]?)*",
             max_chars=120,
@@ -519,9 +519,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "page_tools",
         "Print, close, font-size and share buttons rendered as text.",
-        _drop_lines(
-            "page_tools",
-            rf"(?=.*(?:打印|列印|关闭|收藏|分享|返回|回上|回頂|回顶|回到|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
+        _drop_lines(rf"(?=.*(?:打印|列印|关闭|收藏|分享|返回|回上|回頂|回顶|回到|字号|字体|纠错|复制))(?:{_PAGE_TOOL_WORD}[\s|｜/、]*)+",
             max_chars=60,
         ),
         examples=(
@@ -538,16 +536,14 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "share_links",
         "分享到： lines followed by the names of social sites.",
-        _drop_lines("share_links", r"[【\[]?分享到[】\]]?\s*[：:].{0,50}", max_chars=60),
+        _drop_lines(r"[【\[]?分享到[】\]]?\s*[：:].{0,50}", max_chars=60),
         examples=(("分享到：QQ空间\u3000新浪微博\u3000微信", ""),),
         keeps=("分享到群众中去的经验很多。",),
     ),
     CleanRule(
         "site_disclaimer",
         "A site's notes on submissions, reposting and takedown requests.",
-        _drop_lines(
-            "site_disclaimer",
-            r".*(?:(?:本站|本网|本平台|本网站)[^。\n]{0,30}(?:投稿|转载|侵权|删除|仅供参考|不代表|观点|联系)"
+        _drop_lines(r".*(?:(?:本站|本网|本平台|本网站)[^。\n]{0,30}(?:投稿|转载|侵权|删除|仅供参考|不代表|观点|联系)"
             r"|(?:网|站)[^。\n]{0,40}(?:所有内容|全部内容|文章)仅供(?:学习)?参考"
             r"|^(?:温馨提示|免责声明|特别声明|版权声明)[：:]|网友上传|版权归原作者"
             r"|(?:授权转载|授權轉載)[^\n]{0,30}(?:请勿|請勿|禁止|不得)"
@@ -565,9 +561,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "article_info",
         "Publication lines: editor, source, date published, view counts (not the speech's own date).",
-        _drop_lines(
-            "article_info",
-            # A lone 时间：/日期： line is the speech's own date, for the head to read.
+        _drop_lines(# A lone 时间：/日期： line is the speech's own date, for the head to read.
             rf"(?!(?:时间|時間|日期)\s*[：:](?![^\n]*[{HAN}]{{2,}}\s*[：:]))(?:[【\[](?:{_TOOL_VERBS})[{HAN}]{{0,4}}[】\]]\s*)*"
             rf"(?:(?:https?://)?www\.[\w.-]+\s+)?{_TIMESTAMP}[（(]?(?:[【\[]?{_ARTICLE_INFO}[】\]]?(?:\s+[A-Za-z]+)?\s*[：:]\s*[^。！？\n]{{0,40}}?\s*)+[）)]?",
             max_chars=120,
@@ -584,16 +578,14 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "field_label",
         "A form's field label standing alone, its value on the next line (標題, 內容, 發布日期, 发布单位).",
-        _drop_lines("field_label", rf"[【\[]?(?:{_ARTICLE_INFO}|标题|標題|内容|內容|正文|文号|文號|名称|名稱)[】\]]?[：:]?", max_chars=12),
+        _drop_lines(rf"[【\[]?(?:{_ARTICLE_INFO}|标题|標題|内容|內容|正文|文号|文號|名称|名稱)[】\]]?[：:]?", max_chars=12),
         examples=(("標題", ""), ("發布日期", ""), ("内容：", "")),
         keeps=("内容要充实。", "标题党要不得"),
     ),
     CleanRule(
         "issue_note",
         "A government document's distribution and issue lines at its foot: 抄送：…, 2023年7月17日印发.",
-        _drop_lines(
-            "issue_note",
-            r"[\u4e00-\u9fff]{0,20}[\s\u3000]*\d{4}年\d{1,2}月\d{1,2}日\s*(?:印发|印發)|(?:抄送|主送)\s*[：:][^\n]{1,100}",
+        _drop_lines(r"[\u4e00-\u9fff]{0,20}[\s\u3000]*\d{4}年\d{1,2}月\d{1,2}日\s*(?:印发|印發)|(?:抄送|主送)\s*[：:][^\n]{1,100}",
             max_chars=120,
         ),
         examples=(("县政府办公室　　2023年7月17日印发", ""), ("抄送：县委办公室，县人大常委会办公室。", "")),
@@ -602,9 +594,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "related_list",
         "A 相关文章 / 猜你喜欢 block: its header line and the short link lines under it.",
-        _replace(
-            "related_list",
-            rf"^(?:[^\n。！？]{{0,40}})?[【\[]?{_RELATED}[】\]]?[：:]?[ \t]*$(?:\n+(?![^\n]*[{SENTENCE_END}]$)[^\n]{{1,60}}(?=\n|$))*"
+        _replace(rf"^(?:[^\n。！？]{{0,40}})?[【\[]?{_RELATED}[】\]]?[：:]?[ \t]*$(?:\n+(?![^\n]*[{SENTENCE_END}]$)[^\n]{{1,60}}(?=\n|$))*"
             rf"|^[【\[]?{_RELATED}[】\]]?[：:][^\n。！？]{{1,60}}$",
             flags=re.M,
         ),
@@ -614,9 +604,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "site_footer",
         "Copyright, ICP licence and technical-support footers.",
-        _drop_lines(
-            "site_footer",
-            r".*(?:Copyright|COPYRIGHT|copyright|©|\(c\)|All Rights Reserved|ICP备|ICP证|公网安备|技术支持\s*[：:]).*"
+        _drop_lines(r".*(?:Copyright|COPYRIGHT|copyright|©|\(c\)|All Rights Reserved|ICP备|ICP证|公网安备|技术支持\s*[：:]).*"
             r"|(?:主办|承办|协办|主办单位|承办单位|地址|联系电话|电话|邮编|网站标识码|维护单位|E-?mail|邮箱)\s*[：:].{1,60}",
             max_chars=160,
         ),
@@ -626,21 +614,21 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "wire_dateline",
         "A news agency's dateline in brackets (（新华社北京3月6日电）): the wire's, not the speech's.",
-        _replace("wire_dateline", rf"[（(]\s*(?:{_AGENCIES})[^（）()\n]{{0,24}}(?:电|讯|消息)\s*[）)]"),
+        _replace(rf"[（(]\s*(?:{_AGENCIES})[^（）()\n]{{0,24}}(?:电|讯|消息)\s*[）)]"),
         examples=(("大业！（新华社北京3月6日电）", "大业！"),),
         keeps=("新华社电讯稿要认真学习。",),
     ),
     CleanRule(
         "edition_footer",
         "A newspaper edition line: 《 人民日报 》（ 2020年03月07日 02 版）.",
-        _replace("edition_footer", r"《\s*[^》\n]{1,16}\s*》\s*[（(][^（）()\n]{0,30}版\s*[）)]"),
+        _replace(r"《\s*[^》\n]{1,16}\s*》\s*[（(][^（）()\n]{0,30}版\s*[）)]"),
         examples=(("《 人民日报 》（ 2020年03月07日 02 版）", ""),),
         keeps=("要认真学习《人民日报》的评论文章。",),
     ),
     CleanRule(
         "media_placeholder",
         "A placeholder an aggregator leaves where a picture or video was: [图片], [视频].",
-        _replace("media_placeholder", r"[\[【]\s*(?:图片|圖片|视频|視頻|音频|音頻|图|圖)\s*[\]】]|\[[A-Z]{1,3}\d{1,3}\]"),
+        _replace(r"[\[【]\s*(?:图片|圖片|视频|視頻|音频|音頻|图|圖)\s*[\]】]|\[[A-Z]{1,3}\d{1,3}\]"),
         examples=(("[图片]", ""), ("会议现场【视频】", "会议现场"), ("要落实[Z1]。", "要落实。")),
         keeps=("【一】", "[1]"),
     ),
@@ -659,9 +647,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "photo_credit",
         "Photo captions ending with their credit: …新华社记者 某某/摄, （摄影：某某）.",
-        _drop_lines(
-            "photo_credit",
-            rf"{_CREDIT_LINE}",
+        _drop_lines(rf"{_CREDIT_LINE}",
             max_chars=200,
             spare_sentences=False,
         ),
@@ -679,9 +665,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "editor_note",
         "Notes an editor or site puts before the speech: 【导读】, 【核心提示】, 【编者按】, 导读：.",
-        _drop_lines(
-            "editor_note",
-            r"(?:[【\[]\s*(?:导\s*读|导\s*语|核心提示|编者按|编者的话|内容提要|摘\s*要)\s*[】\]]|(?:导读|导语|编者按|編者按|编按|編按)\s*[：:]"
+        _drop_lines(r"(?:[【\[]\s*(?:导\s*读|导\s*语|核心提示|编者按|编者的话|内容提要|摘\s*要)\s*[】\]]|(?:导读|导语|编者按|編者按|编按|編按)\s*[：:]"
             r"|[【\[][^】\]\n]{0,12}按[】\]]).*",
             max_chars=1000,
             spare_sentences=False,
@@ -697,9 +681,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "edit_note",
         "Notes that the text was abridged or edited: （文章有删改）.",
-        _replace(
-            "edit_note",
-            r"[（(](?:文章|本文|原文)?有(?:删改|删节|改动)[）)]|[（(](?:本文)?(?:内容)?有删节[）)]"
+        _replace(r"[（(](?:文章|本文|原文)?有(?:删改|删节|改动)[）)]|[（(](?:本文)?(?:内容)?有删节[）)]"
             r"|[（(](?:本文|本稿|此文)?根据[^（）()\n]{1,24}整理[^（）()\n]{0,12}[）)]"
             r"|[（(](?:本报|本网|本台)?(?:记者|記者)[^（）()\n]{1,30}(?:整理|采写|採寫)[）)]"
             r"|[（(][\u4e00-\u9fff]{0,8}(?:记者|記者)\s*[\u4e00-\u9fff]{2,4}(?:[\s\u3000、]+[\u4e00-\u9fff]{2,4})*[）)](?=\s*(?:\n|$))"
@@ -721,9 +703,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "site_source",
         "A site's note on where it took the text from: 本文来源：…, （本文来源于…）.",
-        _replace(
-            "site_source",
-            r"[（(]?本文(?:来源|来自|转自|出处)(?:于)?\s*[：:]?\s*[^。\n（）()]{1,80}?"
+        _replace(r"[（(]?本文(?:来源|来自|转自|出处)(?:于)?\s*[：:]?\s*[^。\n（）()]{1,80}?"
             r"[，,。]?(?:转载请注明出处|略?有删节|有删改)?[。.]?[）)]?(?=\s*(?:\n|$))",
         ),
         examples=(
@@ -736,9 +716,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "pagination",
         "Page-turn links inside a speech split over pages: 第1页 共2页, 上一页 1 2 下一页.",
-        _drop_lines(
-            "pagination",
-            r"(?:第\s*\d+\s*页\s*[，,/]?\s*共\s*\d+\s*页.*|(?=.*(?:上一页|下一页))(?:首页|上一页|下一页|尾页|末页|\d+|[\[\]【】<>«»…|\s])+)",
+        _drop_lines(r"(?:第\s*\d+\s*页\s*[，,/]?\s*共\s*\d+\s*页.*|(?=.*(?:上一页|下一页))(?:首页|上一页|下一页|尾页|末页|\d+|[\[\]【】<>«»…|\s])+)",
             max_chars=60,
         ),
         examples=(("第1页 共2页", ""), ("上一页 1 2 下一页", ""), ("首页 上一页 1 2 3 下一页 尾页", "")),
@@ -747,9 +725,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "full_text_lead",
         "A reporter's lead that introduces the text: …讲话全文如下：, 以下为发言全文：, 說明全文如下：.",
-        _drop_lines(
-            "full_text_lead",
-            rf".{{0,120}}(?:全文[^。，\n]{{0,4}}如下|以下[为為是][^。\n]{{0,30}}(?:全文|原文|(?:{_SPEECH_NOUNS})稿?)(?:[，,][^。\n]{{0,30}})?"
+        _drop_lines(rf".{{0,120}}(?:全文[^。，\n]{{0,4}}如下|以下[为為是][^。\n]{{0,30}}(?:全文|原文|(?:{_SPEECH_NOUNS})稿?)(?:[，,][^。\n]{{0,30}})?"
             rf"|(?:{_SPEECH_NOUNS})[稿辭辞詞词]?的?(?:全文|原文)(?:如下)?)[：:。]?[）)]?",
             max_chars=160,
         ),
@@ -768,9 +744,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "wire_dateline_lead",
         "A news agency's dateline opening a paragraph (新华社北京3月5日电 …): the wire's, not the speaker's words.",
-        _replace(
-            "wire_dateline_lead",
-            rf"(?m)^(?:{_AGENCIES}|[{HAN}]{{2,8}}(?:社|网|網|报|報|台))[{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|電|讯|訊)"
+        _replace(rf"(?m)^(?:{_AGENCIES}|[{HAN}]{{2,8}}(?:社|网|網|报|報|台))[{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:电|電|讯|訊)"
             rf"(?:[（(](?:记者|記者)[^）)\n]{{1,30}}[）)])?[ \u3000]*",
         ),
         examples=(("新华社北京3月5日电 今天上午，大会开幕。", "今天上午，大会开幕。"),),
@@ -790,9 +764,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "subscription_appeal",
         "A publication's appeal to subscribe or support it, with its link line.",
-        _drop_lines(
-            "subscription_appeal",
-            r".{0,40}(?:订户|訂戶|订阅|訂閱|赞助|贊助|打赏|打賞|月费|月費|成为会员|成為會員|成为[\u4e00-\u9fff]{1,6}会员|成為[\u4e00-\u9fff]{1,6}會員).{0,40}"
+        _drop_lines(r".{0,40}(?:订户|訂戶|订阅|訂閱|赞助|贊助|打赏|打賞|月费|月費|成为会员|成為會員|成为[\u4e00-\u9fff]{1,6}会员|成為[\u4e00-\u9fff]{1,6}會員).{0,40}"
             r"|(?:网址|網址)\s*[：:]\s*\S+"
             r"|(?:支持|訂閱|订阅)[^：:\n]{1,12}[：:]\s*[\w.-]+\.[a-z]{2,}/\S*",
             max_chars=100,
@@ -804,9 +776,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "site_banner",
         "Greetings and sales pitches of the hosting site: 欢迎访问…网！, 开通VIP…下载.",
-        _drop_lines(
-            "site_banner",
-            r"(?:欢迎(?:访问|来到|光临)[^。\n]{1,30}[！!。]?"
+        _drop_lines(r"(?:欢迎(?:访问|来到|光临)[^。\n]{1,30}[！!。]?"
             r"|.{0,20}(?:开通VIP|VIP会员|会员免费|免费下载|下载全文|立即下载|下载本文|下载Word|下载文档|Word版下载).{0,20}"
             r"|.{0,20}(?:二维码|扫一扫|扫码|关注我们|点击上方|点击蓝字|阅读原文|在看|点赞|转发).{0,20}"
             r"|.{0,30}(?:点击关注|公众号|请点击|请大家收藏|更新速度最快|记住本站|本站地址|预览时标签不可点).{0,60}"
@@ -842,9 +812,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "comments_tail",
         "Readers' comments that close a page, from their header (精选留言, 网友评论 …) to the end.",
-        _replace(
-            "comments_tail",
-            rf"^[【\[]?(?:{_COMMENTS})[】\]]?[：:]?[ \t]*$[\s\S]{{0,{COMMENTS_TAIL_CHARS}}}\Z",
+        _replace(rf"^[【\[]?(?:{_COMMENTS})[】\]]?[：:]?[ \t]*$[\s\S]{{0,{COMMENTS_TAIL_CHARS}}}\Z",
             flags=re.M,
         ),
         examples=(("谢谢大家！\n精选留言\n书记讲得实在！\n点赞", "谢谢大家！\n"),),
@@ -853,14 +821,14 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "separator_line",
         "A line of nothing but dashes, stars or symbols, with at most a word between them (------分隔线------).",
-        _drop_lines("separator_line", r"(?!.*…)(?=.*[^\w\s])[^\w]{2,40}|[-=_~*—－·]{4,}[^\n]{0,8}?[-=_~*—－·]{2,}", max_chars=60),
+        _drop_lines(r"(?!.*…)(?=.*[^\w\s])[^\w]{2,40}|[-=_~*—－·]{4,}[^\n]{0,8}?[-=_~*—－·]{2,}", max_chars=60),
         examples=((":::", ""), ("------分隔线----------------------------", ""), ("* * *", "")),
         keeps=("……", "一、", "——某某"),
     ),
     CleanRule(
         "pull_quote",
         "A pull quote set apart by a news site: a sentence signed by its speaker (…。——某某).",
-        _drop_lines("pull_quote", rf"[“「]?[^\n]{{6,80}}[。！？”」][\s\u3000]*[—－]{{1,2}}\s*[{HAN}·]{{2,6}}", max_chars=100),
+        _drop_lines(rf"[“「]?[^\n]{{6,80}}[。！？”」][\s\u3000]*[—－]{{1,2}}\s*[{HAN}·]{{2,6}}", max_chars=100),
         examples=(("老城更新不是推倒重来。——某某某", ""),),
         keeps=("——某某某", "要推进老城更新——这是群众的期盼。"),
     ),
@@ -868,9 +836,7 @@ RULES: tuple[CleanRule, ...] = (
         "paywall",
         "A template site's paywall: the teaser's cut-off mark and its offer to members, "
         "glued to the last sentence shown or on a line of its own.",
-        _replace(
-            "paywall",
-            r"(?:……|…)?[（(]?[^（）()\n。！？]{0,30}(?:开通会员|開通會員|VIP专享|VIP專享|会员专享|會員專享|开通VIP)[^（）()\n。！？]{0,40}[）)]?"
+        _replace(r"(?:……|…)?[（(]?[^（）()\n。！？]{0,30}(?:开通会员|開通會員|VIP专享|VIP專享|会员专享|會員專享|开通VIP)[^（）()\n。！？]{0,40}[）)]?"
             r"|(?m:^[^\n。！？]{0,10}(?:下载Word文档|下載Word文檔|下载完整文档)[^\n。！？]{0,10}$)",
         ),
         examples=(
@@ -883,16 +849,14 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "licence_tail",
         "A licence template that closes a wiki copy, with the fragments its markup left, to the end of the page.",
-        _replace("licence_tail", rf"^.*(?:{_LICENCE_MARKS})[\s\S]{{0,{LICENCE_TAIL_CHARS}}}\Z", flags=re.M),
+        _replace(rf"^.*(?:{_LICENCE_MARKS})[\s\S]{{0,{LICENCE_TAIL_CHARS}}}\Z", flags=re.M),
         examples=(("奋斗！\n本作品是法律文件，在\n中国大陆\n，也可能属于\n公有领域\n。", "奋斗！\n"),),
         keeps=("本作品的作者是我县的一位老干部，他写了很多年。\n" + "正文。" * 400,),
     ),
     CleanRule(
         "licence_template",
         "Licence and public-domain templates that wiki copies append (本作品…属于公有领域, Public domain).",
-        _drop_lines(
-            "licence_template",
-            rf".*(?:{_LICENCE_MARKS}).*",
+        _drop_lines(rf".*(?:{_LICENCE_MARKS}).*",
             max_chars=400,
         ),
         examples=(("本作品在全世界都属于公有领域。", ""), ("Public domain", "")),
@@ -901,9 +865,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "reference_appendix",
         "Reference material a site appends after the speech, from its 【参考资料】 header to the end.",
-        _replace(
-            "reference_appendix",
-            r"^[【\[]\s*(?:参考资料|相关资料|延伸阅读|相关链接|拓展阅读|背景资料|资料链接|附录)\s*[】\]][\s\S]*\Z",
+        _replace(r"^[【\[]\s*(?:参考资料|相关资料|延伸阅读|相关链接|拓展阅读|背景资料|资料链接|附录)\s*[】\]][\s\S]*\Z",
             flags=re.M,
         ),
         examples=(("谢谢大家！\n【参考资料】\n某某书", "谢谢大家！\n"),),
@@ -928,9 +890,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "number_line",
         "A line of nothing but digits and separators (an index number, a stray counter) is never speech.",
-        _drop_lines(
-            "number_line",
-            r"(?!\s*\d{4}[./-]\d{1,2}[./-]\d{1,2}\s*$)[\d\s/\-.:：_|]{6,}|(?=.*[\[\]])[\d\s\[\]]{2,8}"
+        _drop_lines(r"(?!\s*\d{4}[./-]\d{1,2}[./-]\d{1,2}\s*$)[\d\s/\-.:：_|]{6,}|(?=.*[\[\]])[\d\s\[\]]{2,8}"
             r"|(?:.{0,30}[\s\u3000])?[·•—－\-]\s*\d{1,4}\s*[·•—－\-]",
             max_chars=60,
         ),
@@ -952,9 +912,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "watermark_compiled",
         "本文由…整理 notes a site adds to reposted text.",
-        _replace(
-            "watermark_compiled",
-            rf"本(?:文|书|書|站)(?:电子版|電子版)?由(?!于)[\w{HAN}.]{{1,20}}?(?:整理|收集|编辑|提供|发布|原创)"
+        _replace(rf"本(?:文|书|書|站)(?:电子版|電子版)?由(?!于)[\w{HAN}.]{{1,20}}?(?:整理|收集|编辑|提供|发布|原创)"
             rf"(?:[，,]?\s*(?:转载请注明(?:出处|来源)|仅供(?:学习研究使用|学习参考|参考)|版权归原作者所有))*[。.！!]?",
         ),
         examples=(
@@ -967,9 +925,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "watermark_reprint",
         "转载请注明出处 notes.",
-        _replace(
-            "watermark_reprint",
-            r"[（(]?(?:如需)?转载请(?:注明|保留)(?:出处|来源|链接|原文链接)(?:[：:]\s*[^。\n]{0,40}?)?[）)]?[。.！!]?(?=\s*(?:\n|$))",
+        _replace(r"[（(]?(?:如需)?转载请(?:注明|保留)(?:出处|来源|链接|原文链接)(?:[：:]\s*[^。\n]{0,40}?)?[）)]?[。.！!]?(?=\s*(?:\n|$))",
         ),
         examples=(("工作。转载请注明出处", "工作。"), ("工作。（转载请注明来源：某某网）", "工作。")),
         keeps=("转载请注明出处是网站的规定，我们要遵守。",),
@@ -977,9 +933,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "watermark_visit",
         "更多…请访问… advertisements for the hosting site.",
-        _replace(
-            "watermark_visit",
-            rf"(?:更多|查看更多)[\w{HAN}]{{0,16}}?请(?:访问|登录|关注|浏览)\s*[：:]?\s*[\w{HAN}.:/?=&%-]{{1,60}}[。.！!]?",
+        _replace(rf"(?:更多|查看更多)[\w{HAN}]{{0,16}}?请(?:访问|登录|关注|浏览)\s*[：:]?\s*[\w{HAN}.:/?=&%-]{{1,60}}[。.！!]?",
         ),
         examples=(("工作。更多精彩范文请访问好范文网", "工作。"),),
         keeps=("更多的干部要深入基层。",),
@@ -987,7 +941,7 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "watermark_first_published",
         "…网首发 notes.",
-        _replace("watermark_first_published", rf"(?:本文)?{_SITE}(?:网|站|平台)(?:独家)?首发[。.]?(?=\s*(?:\n|$))"),
+        _replace(rf"(?:本文)?{_SITE}(?:网|站|平台)(?:独家)?首发[。.]?(?=\s*(?:\n|$))"),
         examples=(("致辞网首发", ""), ("谢谢大家！\n讲稿之家网首发", "谢谢大家！\n")),
         keeps=("这项改革在我县首发。",),
     ),

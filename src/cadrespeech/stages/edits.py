@@ -31,6 +31,11 @@ class Change:
     after: str
 
 
+def span(start: int, end: int, after: str = "") -> Change:
+    """A change as a rule's finder yields it, unnamed: the rule stamps its own name (``CleanRule.changes``)."""
+    return Change("", start, end, after)
+
+
 def replay(raw: str, edits: Sequence[Edit]) -> str:
     """Apply a ledger of edits to the raw text.
 

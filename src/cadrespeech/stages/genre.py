@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .structure_rules import ADDRESS_THEN_TEXT, OPENING_ADDRESS
+from .vocabulary import NEWS_AGENCIES, SPOKEN
 
 Evidence = Callable[[str, str], str | None]  # (title, text) -> reason, or None
 
@@ -145,7 +146,7 @@ DIGEST_TITLE = r"摘登|摘編|摘编|极简版|極簡版|要点|要點|精要|�
 # A reader's reflections on a speech or a study: 学习心得, 读后感, 感悟.
 REFLECTION_TITLE = r"心得|学习体会|學習體會|的体会|的體會|体会$|體會$|体会文章|讀後感|读后感|观后感|觀後感|感悟|学习笔记|學習筆記"
 NEWS_HEADLINE = (
-    r"(?:讲话|講話|致辞|致辭|演讲|演講|演说|演說|发言|發言)(?:全文)?[\s\u3000]+\S|^[\u4e00-\u9fff·]{2,8}[：:](?!.*(?:讲话|講話|致辞|致辭)$)"
+    rf"(?:{SPOKEN})(?:全文)?[\s\u3000]+\S|^[\u4e00-\u9fff·]{{2,8}}[：:](?!.*(?:讲话|講話|致辞|致辭)$)"
     r"|(?:发表|發表)[^，。]{0,12}(?:讲话|講話|致辞|致辭|演讲|演講)$|[刊登載载][^，。]{0,20}(?:讲话|講話)(?:全文)?"
 )
 
@@ -242,7 +243,7 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         "新闻",
         False,
         _text_has(
-            r"^(?:[（(]?(?:新华社|中新社|本报|本网|央广网|人民网|新华网|央视网|中国新闻网|光明网)[^，。\n]{0,24}(?:电|讯|消息)[）)]?|本报讯|本网讯|[（(]记者\s*[\u4e00-\u9fff]{2,4}[^）)\n]{0,20}[）)])",
+            rf"^(?:[（(]?(?:{NEWS_AGENCIES})[^，。\n]{{0,24}}(?:电|讯|消息)[）)]?|本报讯|本网讯|[（(]记者\s*[\u4e00-\u9fff]{{2,4}}[^）)\n]{{0,20}}[）)])",
             "a news dateline",
             within=200,
         ),

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from .clean_rules import CleanRule
 from .clean_rules import _replace as replace_pattern  # the text table's regex finder, shared so both tables build rows alike
-from .edits import Change
+from .edits import Change, span
 from .html_rules import BLOCK_TAGS
 from .ingest import front_matter
 from .textclass import HAN_CHAR, URL
@@ -26,7 +26,7 @@ from .textclass import HAN_CHAR, URL
 def _front_matter(text: str) -> Iterator[Change]:
     block = front_matter(text)
     if block is not None:
-        yield Change("md_front_matter", 0, block.end(), "")
+        yield span(0, block.end(), "")
 
 
 # Inside a shortcode no other one opens or closes, so paired shortcodes keep their text.
@@ -73,18 +73,18 @@ def _links(text: str) -> Iterator[Change]:
         alone = not text[line_start : match.start()].strip() and not text[match.end() : line_end].strip()
         label = match.group("text")
         if (alone and not HAN_CHAR.search(label)) or not label:
-            yield Change("md_link", line_start if alone else match.start(), line_end if alone else match.end(), "")
+            yield span(line_start if alone else match.start(), line_end if alone else match.end(), "")
         else:
             # Two cuts, so the text between them is untouched for the rules that follow.
-            yield Change("md_link", match.start(), match.start() + 1, "")
-            yield Change("md_link", match.start("text") + len(label), match.end(), "")
+            yield span(match.start(), match.start() + 1, "")
+            yield span(match.start("text") + len(label), match.end(), "")
 
 
 def _html_tags(text: str) -> Iterator[Change]:
     """Raw HTML tags go and their text stays; a block tag leaves a line break."""
     for match in _TAG.finditer(text):
         tag = (match.group("tag") or "").lower()
-        yield Change("md_html_tag", match.start(), match.end(), "\n" if tag in BLOCK_TAGS else "")
+        yield span(match.start(), match.end(), "\n" if tag in BLOCK_TAGS else "")
 
 
 def _emphasis(text: str) -> Iterator[Change]:
@@ -94,8 +94,8 @@ def _emphasis(text: str) -> Iterator[Change]:
         if any(start < match.end() and match.start() < end for start, end in urls):
             continue
         width = len(match.group("stars") or match.group("lines") or match.group("italic"))
-        yield Change("md_emphasis", match.start(), match.start() + width, "")
-        yield Change("md_emphasis", match.end() - width, match.end(), "")
+        yield span(match.start(), match.start() + width, "")
+        yield span(match.end() - width, match.end(), "")
 
 
 def _headings(text: str) -> Iterator[Change]:
@@ -106,11 +106,11 @@ def _headings(text: str) -> Iterator[Change]:
         opening = _ATX_OPEN.match(line)
         if opening:
             closing = _ATX_CLOSE.search(line, opening.end())
-            yield Change("md_heading", start, start + opening.end(), "")
+            yield span(start, start + opening.end(), "")
             if closing:
-                yield Change("md_heading", start + closing.start(), start + len(line), "")
+                yield span(start + closing.start(), start + len(line), "")
         elif previous.strip() and _SETEXT.fullmatch(line):
-            yield Change("md_heading", start, start + len(line), "")
+            yield span(start, start + len(line), "")
         previous = line
         start += len(line) + 1
 
@@ -131,7 +131,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "md_shortcode",
         "Hugo shortcodes ({{< … >}}, {{% … %}}): embedded videos, figures and references, whole lines or inline.",
-        replace_pattern("md_shortcode", rf"^[ \t]*(?:{_SHORTCODE})[ \t]*$|{_SHORTCODE}", flags=re.M),
+        replace_pattern(rf"^[ \t]*(?:{_SHORTCODE})[ \t]*$|{_SHORTCODE}", flags=re.M),
         examples=(
             ('{{< video src="https://example.org/v.mp4" >}}\n正文', "\n正文"),
             ('见{{< ref "speech.md" >}}一文', "见一文"),
@@ -142,7 +142,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "md_html_figure",
         "A <figure> block with its <img> and <figcaption>: a photo and its caption, dropped whole.",
-        replace_pattern("md_html_figure", rf"^[ \t]*{_FIGURE}[ \t]*$|{_FIGURE}", flags=re.M | re.I),
+        replace_pattern(rf"^[ \t]*{_FIGURE}[ \t]*$|{_FIGURE}", flags=re.M | re.I),
         examples=(
             ('<figure>\n<img src="a.jpg" alt="">\n<figcaption>县长在会上讲话</figcaption>\n</figure>\n正文', "\n正文"),
             ('第一段。<figure><img src="b.jpg"></figure>第二段。', "第一段。第二段。"),
@@ -164,7 +164,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "md_image",
         "Image syntax ![alt](url): a photo, not text; its alt text goes with it.",
-        replace_pattern("md_image", _IMAGE.pattern),
+        replace_pattern(_IMAGE.pattern),
         examples=(
             ("![县长讲话](https://example.org/a.jpg)\n正文", "\n正文"),
             ('会议现场![](/img/b.png "现场")', "会议现场"),
@@ -187,7 +187,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "md_blockquote",
         "Blockquote markers (> ) at a line start; the quoted text stays.",
-        replace_pattern("md_blockquote", r"^[ \t]{0,3}>(?:[ \t]*>)*(?:[ \t]+|$)", flags=re.M),
+        replace_pattern(r"^[ \t]{0,3}>(?:[ \t]*>)*(?:[ \t]+|$)", flags=re.M),
         examples=(("> 要坚持人民至上。", "要坚持人民至上。"), ("> > 引文", "引文"), ("第一段\n>\n第二段", "第一段\n\n第二段")),
         keeps=("收入>5万元的家庭", ">50岁的干部占三成", "首页 > 正文"),
     ),
@@ -221,14 +221,14 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "md_rule",
         "Horizontal rules (---, ***, ___, * * *) on their own line; the front matter's fences are md_front_matter's.",
-        replace_pattern("md_rule", r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$", flags=re.M),
+        replace_pattern(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$", flags=re.M),
         examples=(("第一段\n---\n第二段", "第一段\n\n第二段"), ("* * *", ""), (" _______________", "")),
         keeps=("——", "--", "---结束---", "姓名：________"),
     ),
     CleanRule(
         "md_hard_break",
         "A hard line break: two or more trailing spaces, or a trailing backslash, at a line end.",
-        replace_pattern("md_hard_break", r"(?<=\S) {2,}$|(?<!\\)\\$", flags=re.M),
+        replace_pattern(r"(?<=\S) {2,}$|(?<!\\)\\$", flags=re.M),
         examples=(("第一行  \n第二行", "第一行\n第二行"), ("第一行\\\n第二行", "第一行\n第二行")),
         keeps=("讲话 \n", "路径a\\b", "   \n"),
     ),

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from ..records import Cleaned, Edit, Note, Sentence, Speech
 from .clean_rules import RULES, CleanRule, Finder
-from .edits import Change, apply_changes, clean_offset
+from .edits import Change, apply_changes, clean_offset, span
 from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END, looks_like_body
 
 _CIRCLED = "\u2460-\u2473\u3251-\u325f\u32b1-\u32bf"  # ①-⑳, ㉑-㉟, ㊱-㊿
@@ -291,7 +291,7 @@ def _anchors(text: str) -> Iterator[Change]:
                     while text[start - 1] in " \t":
                         start -= 1
                     end = _SPACES.match(text, end).end()
-                yield Change("note_anchor", start, end, "")
+                yield span(start, end, "")
         previous_end = block.end
 
 
@@ -451,7 +451,7 @@ def _note_text(raw_piece: str) -> str:
     text = html.unescape(_TAG.sub("", raw_piece))
     for _ in range(2):  # a rule may expose work for another, as in ``clean``
         for rule in _TEXT_RULES:
-            changes = list(rule.find(text))
+            changes = rule.changes(text)
             if changes:
                 text = apply_changes(text, changes)
     pieces = [line.strip() for line in text.split("\n") if line.strip()]
