@@ -76,7 +76,7 @@ def test_figures_are_the_same_bytes_each_time(release: Path, report: Path, tmp_p
 
 def test_every_genre_the_classifier_names_has_an_english_label() -> None:
     named = {rule.genre for rule in genre.GENRE_RULES} | {genre.FALLBACK[1], "讲话", "公文"}
-    named |= {name for _, name in genre._SPEECH_GENRES}
+    named |= {name for _, name in genre.SPEECH_GENRES}
     named |= {name for rule in genre.GENRE_RULES for _, name in rule.genre_by_title}
     assert named <= GENRE_LABELS.keys(), named - GENRE_LABELS.keys()
     assert all(label.isascii() for label in GENRE_LABELS.values()), "figure labels need no Chinese font"

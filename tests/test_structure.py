@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from cadrespeech.stages import structure_rules
 from cadrespeech.stages.structure import structure_page
 from cadrespeech.stages.structure_rules import HEADING_STYLES, HeadingStyle, chinese_number
 
@@ -288,3 +291,16 @@ def test_selected_works_and_reposts_are_cut_where_each_speech_begins() -> None:
     assert [s.date for s, _ in works.speeches] == ["1956-07-12", "1956-07-16"]
     dump = structure_page(f"原标题：在甲会上的讲话\n同志们：\n{body}\n原标题：在乙会上的讲话\n同志们：\n{body}")
     assert [s.title for s, _ in dump.speeches] == ["在甲会上的讲话", "在乙会上的讲话"]
+
+
+@pytest.mark.parametrize("rule", structure_rules.LINE_PATTERNS, ids=lambda r: r.name)
+def test_each_line_pattern_takes_its_examples_and_leaves_its_counter_examples(rule) -> None:
+    assert [line for line in rule.examples if not rule.takes(line)] == []
+    assert [line for line in rule.keeps if rule.takes(line)] == []
+
+
+def test_every_public_pattern_of_structure_rules_is_in_a_table() -> None:
+    patterns = {value for name, value in vars(structure_rules).items() if isinstance(value, re.Pattern) and not name.startswith("_")}
+    tabled = {rule.pattern for rule in structure_rules.LINE_PATTERNS} | {style.pattern for style in structure_rules.HEADING_STYLES}
+    assert patterns <= tabled
+    assert len({rule.name for rule in structure_rules.LINE_PATTERNS}) == len(structure_rules.LINE_PATTERNS)

@@ -150,6 +150,15 @@ NEWS_HEADLINE = (
     r"|(?:发表|發表)[^，。]{0,12}(?:讲话|講話|致辞|致辭|演讲|演講)$|[刊登載载][^，。]{0,20}(?:讲话|講話)(?:全文)?"
 )
 
+# The finer genre of a speech, from a word of its title; a speech rule gives 讲话 otherwise.
+SPEECH_GENRES = (
+    (("致辞", "致辭", "贺词", "賀詞"), "致辞"),
+    (("报告", "報告"), "报告"),
+    (("纪要", "紀要"), "讲话纪要"),
+    (("发言", "發言"), "发言"),
+    (("主持词", "主持詞"), "主持词"),
+)
+
 GENRE_RULES: tuple[GenreRule, ...] = (
     GenreRule(
         "disambiguation",
@@ -213,6 +222,7 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         _opens_with_address,
         examples=(("某某宣布撤回草案\u3000强调要对话", "各位市民：\n今天，我想和大家谈谈。"), ("", "尊敬的各位来宾：今天是个好日子。")),
         keeps=(("", "本报讯 昨天，全县召开会议。\n各位代表：\n会议要求。"), ("", "张三：我先说。\n李四：我补充。")),
+        genre_by_title=SPEECH_GENRES,
     ),
     GenreRule(
         "digest_title",
@@ -237,6 +247,7 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         _title_ends(SPEECH_TITLE),
         examples=(("在全县工作会议上的讲话", ""), ("政府工作报告", "")),
         keeps=(("关于政府工作报告的决议", ""),),
+        genre_by_title=SPEECH_GENRES,
     ),
     GenreRule(
         "news_report",
@@ -285,6 +296,7 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         ),
         examples=(("", "同志们：\n今天开会。"),),
         keeps=(("", "据了解，该县今年投入资金三千万元。"),),
+        genre_by_title=SPEECH_GENRES,
     ),
     GenreRule(
         "first_person",
@@ -293,6 +305,7 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         _text_has(r"我认为|我想|我希望|我觉得|我们要|大家要|你们要|希望大家|我讲|我再讲|我说", "the speaker talking to listeners", count=3),
         examples=(("", "我认为这件事很重要。我希望大家重视。我们要抓落实。"),),
         keeps=(("", "据了解，该县今年投入资金三千万元，我们看到了变化。"),),
+        genre_by_title=SPEECH_GENRES,
     ),
 )
 
@@ -311,8 +324,7 @@ def classify(title: str | None, text: str) -> tuple[bool, str, str]:
     for rule in GENRE_RULES:
         reason = rule.evidence(title or "", text)
         if reason:
-            genre = _speech_genre(title or "") if rule.is_speech else _genre_by_title(title or "", rule)
-            return rule.is_speech, genre, f"{rule.name}: {reason}"
+            return rule.is_speech, _genre_by_title(title or "", rule), f"{rule.name}: {reason}"
     return FALLBACK
 
 
@@ -321,19 +333,3 @@ def _genre_by_title(title: str, rule: GenreRule) -> str:
         if any(word in title for word in words):
             return genre
     return rule.genre
-
-
-def _speech_genre(title: str) -> str:
-    for words, genre in _SPEECH_GENRES:
-        if any(word in title for word in words):
-            return genre
-    return "讲话"
-
-
-_SPEECH_GENRES = (
-    (("致辞", "致辭", "贺词", "賀詞"), "致辞"),
-    (("报告", "報告"), "报告"),
-    (("纪要", "紀要"), "讲话纪要"),
-    (("发言", "發言"), "发言"),
-    (("主持词", "主持詞"), "主持词"),
-)

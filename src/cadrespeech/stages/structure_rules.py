@@ -154,3 +154,91 @@ SPEECH_TITLE_LINE = re.compile(rf".{{2,60}}(?:{SPEECH_WORDS})[）)]?")
 TABLE_OF_CONTENTS = re.compile(r"目[\s　]*[录錄]|目[\s　]*次")
 # A signature and its date on one line: 中华人民共和国主席某某　2020年5月17日.
 SIGNED_LINE = re.compile(rf"(?:{OFFICE})?\s*(?P<name>[\u4e00-\u9fff]{{2,3}})[\s　]+(?P<date>{_NUMERIC_DATE})")
+
+
+@dataclass(frozen=True, slots=True)
+class LinePattern:
+    """A named pattern the structure reads, with lines it must take and lines it must leave.
+
+    ``how`` is the way the stage applies it: "fullmatch" a whole line, "match" a line's
+    start, or "search" anywhere in it.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    how: str
+    examples: tuple[str, ...]
+    keeps: tuple[str, ...]
+
+    def takes(self, line: str) -> bool:
+        return getattr(self.pattern, self.how)(line) is not None
+
+
+# Every pattern above, as the table a test walks.
+LINE_PATTERNS: tuple[LinePattern, ...] = (
+    LinePattern("elision", ELISION, "search", ("（略）", "二、关于改革（此处略）", "……略"), ("要简略一些。", "（一）略有起色")),
+    LinePattern(
+        "opening_address",
+        OPENING_ADDRESS,
+        "fullmatch",
+        ("同志们：", "尊敬的各位来宾、女士们、先生们：", "各位同学、各位老师、家长朋友们：", "各位村里长、各位乡亲，大家早安！"),
+        ("同志们：今天召开会议。", "会议议程：", "一、提高认识："),
+    ),
+    LinePattern(
+        "address_then_text",
+        ADDRESS_THEN_TEXT,
+        "match",
+        ("同志们：今天，我们召开会议。", "各位代表：现在开会。", "尊敬的王校长：您好。"),
+        ("同志们：", "今天召开会议：研究工作。"),
+    ),
+    LinePattern("closing_start", CLOSING_START, "match", ("同志们，让我们携起手来！", "女士们、先生们！"), ("同志们：", "各位领导好")),
+    LinePattern("thanks", THANKS, "fullmatch", ("谢谢大家！", "谢谢各位。", "谢谢"), ("谢谢大家的支持，我们要继续努力。",)),
+    LinePattern(
+        "date_line",
+        DATE_LINE,
+        "fullmatch",
+        ("（2021年3月5日）", "2020年11月13日", "（二〇二一年三月五日）"),
+        ("2021年3月", "（2021年3月5日在全县大会上）"),
+    ),
+    LinePattern("subtitle", SUBTITLE, "fullmatch", ("——在全县工作会议上的讲话", "--在开学典礼上的致辞"), ("在全县工作会议上的讲话", "—")),
+    LinePattern(
+        "occasion",
+        OCCASION,
+        "fullmatch",
+        ("在全县经济工作会议上的讲话", "王某某在开学典礼上的致辞", "在全市干部大会上"),
+        ("在会上大家都发了言。", "全县经济工作会议"),
+    ),
+    LinePattern("title_words", TITLE_WORDS, "search", ("在全县大会上的讲话", "工作报告", "讲稿范文"), ("张三丰", "王某某")),
+    LinePattern(
+        "speech_marker", SPEECH_MARKER, "fullmatch", ("篇一", "【篇二】在全县大会上的讲话", "第三篇：致辞"), ("一篇文章", "第三章")
+    ),
+    LinePattern(
+        "glued_title",
+        GLUED_TITLE,
+        "fullmatch",
+        ("在全县大会上的讲话（2020年2月3日）王某", "在全县大会上的讲话（2020年2月3日）"),
+        ("在全县大会上的讲话", "（2020年2月3日）王某同志说"),
+    ),
+    LinePattern(
+        "dated_note",
+        DATED_NOTE,
+        "fullmatch",
+        ("（2023年1月15日县人民代表大会通过）", "——2021年3月5日在全县大会上"),
+        ("2021年3月5日在全县大会上", "今天开会（上午）要早到"),
+    ),
+    LinePattern(
+        "speech_title_line",
+        SPEECH_TITLE_LINE,
+        "fullmatch",
+        ("在全县经济工作会议上的讲话", "县长新年致辞"),
+        ("讲话", "同志们要认真学习领会会议精神。"),
+    ),
+    LinePattern("table_of_contents", TABLE_OF_CONTENTS, "fullmatch", ("目录", "目 录", "目次"), ("目录学", "录音")),
+    LinePattern(
+        "signed_line",
+        SIGNED_LINE,
+        "fullmatch",
+        ("中华人民共和国主席某某某\u30002020年5月17日", "王某某 2021年3月5日"),
+        ("2021年3月5日", "全县工作会议 2021年3月5日召开"),
+    ),
+)
