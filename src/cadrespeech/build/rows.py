@@ -47,85 +47,105 @@ def note_id(document: str, index: int) -> str:
 
 
 def page_rows(page: ProcessedPage) -> dict[str, list[Row]]:
-    """Rows for every config from one page."""
-    decoded = page.decoded
-    pid = page_id(decoded.sha256)
+    """Rows for every config from one page: each speech's rows, then the page's removals."""
+    pid = page_id(page.decoded.sha256)
     rows: dict[str, list[Row]] = {"documents": [], "sections": [], "sentences": [], "paragraphs": [], "notes": [], "removals": []}
     for speech in page.speeches:
         did = doc_id(pid, speech.index)
-        rows["documents"].append(
+        rows["documents"].append(document_row(page, speech, pid, did))
+        rows["sections"] += section_rows(speech, did)
+        rows["sentences"] += sentence_rows(speech, did)
+        rows["paragraphs"] += paragraph_rows(speech, did)
+        rows["notes"] += note_rows(speech, did)
+    rows["removals"] = removal_rows(page, pid)
+    return rows
+
+
+def document_row(page: ProcessedPage, speech: Speech, pid: str, did: str) -> Row:
+    decoded = page.decoded
+    return {
+        "doc_id": did,
+        "page_id": pid,
+        "source_file": decoded.source,
+        "speech_index": speech.index,
+        "page_title": page.page_title,
+        "page_tags": list(page.meta.tags),
+        **speech_metadata(speech),
+        "text": speech.text,
+        "text_offset": speech.offset,
+        "n_chars": len(speech.text),
+        "n_paragraphs": len({s.paragraph for s in speech.sentences}),
+        "n_sections": len(speech.sections),
+        "n_sentences": len(speech.sentences),
+        "n_tokens": sum(len(s.tokens) for s in speech.sentences),
+        "n_notes": len(speech.notes),
+        "elided": speech.elided,
+        "raw_sha256": decoded.sha256,
+        "encoding": decoded.encoding,
+        "newlines": decoded.newlines,
+        "had_bom": decoded.had_bom,
+    }
+
+
+def section_rows(speech: Speech, did: str) -> list[Row]:
+    return [
+        {
+            "doc_id": did,
+            "section_id": section_id(did, section.section_id),
+            "parent_id": None if section.parent is None else section_id(did, section.parent),
+            "level": section.level,
+            "style": section.style,
+            "marker": section.marker,
+            "heading": section.heading,
+            "start": section.start,
+            "end": section.end,
+            "elided": section.elided,
+        }
+        for section in speech.sections
+    ]
+
+
+def sentence_rows(speech: Speech, did: str) -> list[Row]:
+    return [
+        {
+            "doc_id": did,
+            "sentence_id": sentence_id(did, index),
+            "section_id": None if sentence.section is None else section_id(did, sentence.section),
+            **sentence_fields(sentence),
+        }
+        for index, sentence in enumerate(speech.sentences)
+    ]
+
+
+def note_rows(speech: Speech, did: str) -> list[Row]:
+    rows = []
+    for index, note in enumerate(speech.notes):
+        sentence = None if note.anchor is None else sentence_at(speech.sentences, note.anchor)
+        rows.append(
             {
                 "doc_id": did,
-                "page_id": pid,
-                "source_file": decoded.source,
-                "speech_index": speech.index,
-                "page_title": page.page_title,
-                "page_tags": list(page.meta.tags),
-                **speech_metadata(speech),
-                "text": speech.text,
-                "text_offset": speech.offset,
-                "n_chars": len(speech.text),
-                "n_paragraphs": len({s.paragraph for s in speech.sentences}),
-                "n_sections": len(speech.sections),
-                "n_sentences": len(speech.sentences),
-                "n_tokens": sum(len(s.tokens) for s in speech.sentences),
-                "n_notes": len(speech.notes),
-                "elided": speech.elided,
-                "raw_sha256": decoded.sha256,
-                "encoding": decoded.encoding,
-                "newlines": decoded.newlines,
-                "had_bom": decoded.had_bom,
-            }
-        )
-        for section in speech.sections:
-            rows["sections"].append(
-                {
-                    "doc_id": did,
-                    "section_id": section_id(did, section.section_id),
-                    "parent_id": None if section.parent is None else section_id(did, section.parent),
-                    "level": section.level,
-                    "style": section.style,
-                    "marker": section.marker,
-                    "heading": section.heading,
-                    "start": section.start,
-                    "end": section.end,
-                    "elided": section.elided,
-                }
-            )
-        for index, sentence in enumerate(speech.sentences):
-            rows["sentences"].append(
-                {
-                    "doc_id": did,
-                    "sentence_id": sentence_id(did, index),
-                    "section_id": None if sentence.section is None else section_id(did, sentence.section),
-                    **sentence_fields(sentence),
-                }
-            )
-        rows["paragraphs"] += paragraph_rows(speech, did)
-        for index, note in enumerate(speech.notes):
-            sentence = None if note.anchor is None else sentence_at(speech.sentences, note.anchor)
-            rows["notes"].append(
-                {
-                    "doc_id": did,
-                    "note_id": note_id(did, index),
-                    **note_fields(note),
-                    "sentence_id": None if sentence is None else sentence_id(did, sentence),
-                }
-            )
-    for index, edit in enumerate(page.cleaned.edits):
-        rows["removals"].append(
-            {
-                "page_id": pid,
-                "source_file": decoded.source,
-                "edit_index": index,
-                "rule": edit.rule,
-                "raw_start": edit.start,
-                "raw_end": edit.end,
-                "text": edit.before,
-                "replacement": edit.after,
+                "note_id": note_id(did, index),
+                **note_fields(note),
+                "sentence_id": None if sentence is None else sentence_id(did, sentence),
             }
         )
     return rows
+
+
+def removal_rows(page: ProcessedPage, pid: str) -> list[Row]:
+    return [
+        {
+            "page_id": pid,
+            "source_file": page.decoded.source,
+            "edit_index": index,
+            "rule": edit.rule,
+            "raw_start": edit.start,
+            "raw_end": edit.end,
+            "text": edit.before,
+            "replacement": edit.after,
+        }
+        for index, edit in enumerate(page.cleaned.edits)
+    ]
 
 
 def paragraph_rows(speech: Speech, did: str) -> list[Row]:

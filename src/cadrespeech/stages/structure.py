@@ -278,46 +278,7 @@ def _build_speech(
     offset = lines[0].start
     text = page_text[offset : lines[-1].end]
     paragraphs = [(line.start - offset, line.text) for line in lines]
-    headings = _headings([p for _, p in paragraphs])
-    closing_at = _closing_index([p for _, p in paragraphs], last_heading=max(headings, default=-1))
-    if closing_at is not None:
-        headings = {i: h for i, h in headings.items() if i < closing_at}
-
-    section_of_paragraph: dict[int, int] = {}
-    sections: list[dict] = []
-    blocks: list[Block] = []
-    current: int | None = None
-    for number, (start, paragraph) in enumerate(paragraphs):
-        end = start + len(paragraph)
-        if closing_at is not None and number >= closing_at:
-            blocks.append(Block(start, end, number, None, "closing", False))
-            continue
-        found = headings.get(number)
-        if found is None:
-            blocks.append(Block(start, end, number, current, "preamble" if current is None else "body", False))
-            if current is not None:
-                sections[current]["last_end"] = end
-            continue
-        current = section_of_paragraph[number] = len(sections)
-        heading_end = start + len(found.marker) + found.heading_length
-        sections.append(
-            dict(
-                parent=None if found.parent is None else section_of_paragraph[found.parent],
-                level=found.level,
-                style=found.style.name,
-                marker=found.marker,
-                heading=paragraph[len(found.marker) : len(found.marker) + found.heading_length].strip(),
-                start=start,
-                last_end=end,
-                elided=False,
-            )
-        )
-        blocks.append(Block(start, heading_end, number, current, "body", True))
-        if heading_end < end:
-            blocks.append(Block(heading_end, end, number, current, "body", False))
-    for block in blocks:
-        if block.section is not None and ELISION.search(text, block.start, block.end):
-            sections[block.section]["elided"] = True
+    sections, blocks = _sections_and_blocks(text, paragraphs)
     opening = paragraphs[0][1] if paragraphs and OPENING_ADDRESS.fullmatch(paragraphs[0][1]) else None
     title = head.title
     signed_by, signed_on = _signature([p for _, p in paragraphs])
@@ -343,7 +304,7 @@ def _build_speech(
         script=detect_script(text),
         text=text,
         offset=offset,
-        sections=_close_sections(sections),
+        sections=sections,
         opening=opening,
         elided=bool(ELISION.search(text)),
         published=meta.published,
@@ -351,7 +312,64 @@ def _build_speech(
         title_reason=head.title_reason,
         date_source=date_source,
     )
-    return speech, tuple(blocks)
+    return speech, blocks
+
+
+@dataclass(slots=True)
+class _SectionDraft:
+    """A section while its paragraphs are read: its end and elision are known only at the end."""
+
+    parent: int | None
+    level: int
+    style: str
+    marker: str
+    heading: str
+    start: int
+    last_end: int
+    elided: bool = False
+
+
+def _sections_and_blocks(text: str, paragraphs: list[tuple[int, str]]) -> tuple[tuple[Section, ...], tuple[Block, ...]]:
+    """The speech's section tree and its blocks (preamble, headings, body, closing), from its paragraphs."""
+    headings = _headings([p for _, p in paragraphs])
+    closing_at = _closing_index([p for _, p in paragraphs], last_heading=max(headings, default=-1))
+    if closing_at is not None:
+        headings = {i: h for i, h in headings.items() if i < closing_at}
+    section_of_paragraph: dict[int, int] = {}
+    drafts: list[_SectionDraft] = []
+    blocks: list[Block] = []
+    current: int | None = None
+    for number, (start, paragraph) in enumerate(paragraphs):
+        end = start + len(paragraph)
+        if closing_at is not None and number >= closing_at:
+            blocks.append(Block(start, end, number, None, "closing", False))
+            continue
+        found = headings.get(number)
+        if found is None:
+            blocks.append(Block(start, end, number, current, "preamble" if current is None else "body", False))
+            if current is not None:
+                drafts[current].last_end = end
+            continue
+        current = section_of_paragraph[number] = len(drafts)
+        heading_end = start + len(found.marker) + found.heading_length
+        drafts.append(
+            _SectionDraft(
+                parent=None if found.parent is None else section_of_paragraph[found.parent],
+                level=found.level,
+                style=found.style.name,
+                marker=found.marker,
+                heading=paragraph[len(found.marker) : len(found.marker) + found.heading_length].strip(),
+                start=start,
+                last_end=end,
+            )
+        )
+        blocks.append(Block(start, heading_end, number, current, "body", True))
+        if heading_end < end:
+            blocks.append(Block(heading_end, end, number, current, "body", False))
+    for block in blocks:
+        if block.section is not None and ELISION.search(text, block.start, block.end):
+            drafts[block.section].elided = True
+    return _close_sections(drafts), tuple(blocks)
 
 
 def _reporters_lead(paragraphs: list[tuple[int, str]]) -> tuple[str, ...]:
@@ -495,24 +513,24 @@ def _closing_index(paragraphs: list[str], last_heading: int) -> int | None:
     return None
 
 
-def _close_sections(sections: list[dict]) -> tuple[Section, ...]:
+def _close_sections(drafts: list[_SectionDraft]) -> tuple[Section, ...]:
     """A section ends where its last paragraph, or its last descendant's, ends."""
-    ends = [s["last_end"] for s in sections]
-    for section_id in range(len(sections) - 1, -1, -1):
-        parent = sections[section_id]["parent"]
+    ends = [draft.last_end for draft in drafts]
+    for section_id in range(len(drafts) - 1, -1, -1):
+        parent = drafts[section_id].parent
         if parent is not None:
             ends[parent] = max(ends[parent], ends[section_id])
     return tuple(
         Section(
             section_id=i,
-            parent=s["parent"],
-            level=s["level"],
-            style=s["style"],
-            marker=s["marker"],
-            heading=s["heading"],
-            start=s["start"],
+            parent=draft.parent,
+            level=draft.level,
+            style=draft.style,
+            marker=draft.marker,
+            heading=draft.heading,
+            start=draft.start,
             end=ends[i],
-            elided=s["elided"],
+            elided=draft.elided,
         )
-        for i, s in enumerate(sections)
+        for i, draft in enumerate(drafts)
     )
