@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .textclass import HAN
+
 DICTIONARY_FILE = "data/domain_dict.txt"
 _VERSION_LINE = re.compile(r"^# version: (\S+)$", re.M)
-_TERM = re.compile(r"[\u4e00-\u9fff]{2,8}")
+_TERM = re.compile(rf"[{HAN}]{{2,8}}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .structure_rules import ADDRESS_THEN_TEXT, OPENING_ADDRESS
+from .textclass import HAN
 from .vocabulary import NEWS_AGENCIES, SPOKEN
 
 Evidence = Callable[[str, str], str | None]  # (title, text) -> reason, or None
@@ -92,11 +93,11 @@ def _narrative(_title: str, text: str) -> str | None:
 
 
 NARRATIVE_SHARE = 0.2
-_THIRD_PERSON = re.compile(r"[他她](?:们|們)?|[\u4e00-\u9fff]{2,3}(?:走|看|想|笑|低下|抬起|点了点|站起)")
+_THIRD_PERSON = re.compile(rf"[他她](?:们|們)?|[{HAN}]{{2,3}}(?:走|看|想|笑|低下|抬起|点了点|站起)")
 REPORTING_MIN = 4
 # A text that turns to its listeners is a speech, however often it quotes others.
 _ADDRESSED = re.compile(r"^(?:同志们|同志們|各位|尊敬的|亲爱的|親愛的)|谢谢大家|謝謝大家", re.M)
-_REPORTING = re.compile(r"(?:[\u4e00-\u9fff]{2,4})(?:表示|指出|強調|强调|認為|认为|宣布|透露|坦言|直言|稱|称|說|说)[，,：:「“]")
+_REPORTING = re.compile(rf"(?:[{HAN}]{{2,4}})(?:表示|指出|強調|强调|認為|认为|宣布|透露|坦言|直言|稱|称|說|说)[，,：:「“]")
 _FIRST_PERSON = re.compile(r"我们|我們|咱们|我")
 DIALOGUE_MIN = 4
 _DIALOGUE_TAG = re.compile(r"[”」][^。\n]{0,6}?(?:说|說|道|问|問|喊|笑道)[。，,：:]|(?:说|說|道)[：:][“「]")
@@ -124,7 +125,7 @@ def _short_stub(_title: str, text: str) -> str | None:
 
 
 def _several_speakers(_title: str, text: str) -> str | None:
-    speakers = re.findall(r"^([\u4e00-\u9fff]{2,4})(?:同志)?[：:](?=\S)", text, re.M)
+    speakers = re.findall(rf"^([{HAN}]{{2,4}})(?:同志)?[：:](?=\S)", text, re.M)
     distinct = set(speakers) - ADDRESS_WORDS
     if len(distinct) >= 2 and len(speakers) >= 3:
         return f"turns by {len(distinct)} speakers ({'、'.join(sorted(distinct)[:3])}…)"
@@ -146,7 +147,7 @@ DIGEST_TITLE = r"摘登|摘編|摘编|极简版|極簡版|要点|要點|精要|�
 # A reader's reflections on a speech or a study: 学习心得, 读后感, 感悟.
 REFLECTION_TITLE = r"心得|学习体会|學習體會|的体会|的體會|体会$|體會$|体会文章|讀後感|读后感|观后感|觀後感|感悟|学习笔记|學習筆記"
 NEWS_HEADLINE = (
-    rf"(?:{SPOKEN})(?:全文)?[\s\u3000]+\S|^[\u4e00-\u9fff·]{{2,8}}[：:](?!.*(?:讲话|講話|致辞|致辭)$)"
+    rf"(?:{SPOKEN})(?:全文)?[\s\u3000]+\S|^[{HAN}·]{{2,8}}[：:](?!.*(?:讲话|講話|致辞|致辭)$)"
     r"|(?:发表|發表)[^，。]{0,12}(?:讲话|講話|致辞|致辭|演讲|演講)$|[刊登載载][^，。]{0,20}(?:讲话|講話)(?:全文)?"
 )
 
@@ -254,7 +255,7 @@ GENRE_RULES: tuple[GenreRule, ...] = (
         "新闻",
         False,
         _text_has(
-            rf"^(?:[（(]?(?:{NEWS_AGENCIES})[^，。\n]{{0,24}}(?:电|讯|消息)[）)]?|本报讯|本网讯|[（(]记者\s*[\u4e00-\u9fff]{{2,4}}[^）)\n]{{0,20}}[）)])",
+            rf"^(?:[（(]?(?:{NEWS_AGENCIES})[^，。\n]{{0,24}}(?:电|讯|消息)[）)]?|本报讯|本网讯|[（(]记者\s*[{HAN}]{{2,4}}[^）)\n]{{0,20}}[）)])",
             "a news dateline",
             within=200,
         ),

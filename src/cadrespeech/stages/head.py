@@ -71,7 +71,7 @@ ANY_DATE = re.compile(
     r"|[.\-/](?P<m2>\d{1,2})[.\-/](?P<d2>\d{1,2})(?!\d))"
 )
 # A line that is only a date, maybe bracketed and with a weekday or a place after it.
-DATE_ONLY = re.compile(rf"[（(]?\s*{ANY_DATE.pattern}\s*(?:[（(]?星期.[）)]?)?\s*[）)]?\s*[\u4e00-\u9fff]{{0,6}}")
+DATE_ONLY = re.compile(rf"[（(]?\s*{ANY_DATE.pattern}\s*(?:[（(]?星期.[）)]?)?\s*[）)]?\s*[{HAN}]{{0,6}}")
 
 
 @dataclass(frozen=True, slots=True)

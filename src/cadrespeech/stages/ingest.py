@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import PageError
 from ..records import DecodedPage, RawPage
+from .textclass import HAN, HAN_CHAR
 
 # Pages larger than this are reported, not processed: no real speech page comes close,
 # and a runaway file must not take the build's memory with it.
@@ -49,7 +50,7 @@ BINARY_CONTROL_COUNT = 8
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.I)
 # Ideographs, CJK punctuation, full-width forms (not half-width katakana), quotes and dashes.
-_CHINESE_TEXT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2010-\u2027]")
+_CHINESE_TEXT = re.compile(rf"[{HAN}\u3000-\u303f\uff01-\uff5e\u2010-\u2027]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # What a page without a byte-order mark may be in once UTF-8 and its own declaration
@@ -69,7 +70,7 @@ def _ideographs_at(codec: str, leads: range, trails: tuple[int, ...]) -> frozens
                 character = bytes((lead, trail)).decode(codec)
             except UnicodeDecodeError:
                 continue
-            if "\u3400" <= character <= "\u9fff":
+            if HAN_CHAR.fullmatch(character):
                 found.add(character)
     return frozenset(found)
 

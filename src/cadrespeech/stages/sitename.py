@@ -60,7 +60,7 @@ NAME_SIGNS: tuple[NameSign, ...] = (
     ),
     NameSign(
         "breadcrumb_root",
-        re.compile(rf"(?:^|\n|[\u4e00-\u9fff]{{0,6}}位置\s*[：:])\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
+        re.compile(rf"(?:^|\n|[{HAN}]{{0,6}}位置\s*[：:])\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
         examples=(("当前位置：案头文稿网 > 讲话 > 正文", "案头文稿网"), ("某某文稿网 > 工作报告 > 正文", "某某文稿网")),
         keeps=("当前位置：首页 > 讲话",),
     ),

@@ -33,7 +33,7 @@ from .structure_rules import (
     HeadingStyle,
     chinese_number,
 )
-from .textclass import CLOSERS, HAN_CHAR, SENTENCE_END, detect_script, looks_like_body
+from .textclass import CLOSERS, HAN, HAN_CHAR, SENTENCE_END, detect_script, looks_like_body
 
 MAX_HEAD_LINES = 8
 # How many opening paragraphs may be a reporter's lead that dates the speech.
@@ -42,7 +42,7 @@ LEAD_PARAGRAPHS = 2
 SIGN_OFF = re.compile(r"[\s\u3000]*(?:敬上|謹上|谨上|敬啟|敬启|謹啟|谨启|敬呈)$")
 BYLINE_FIELDS = 3
 # A form's field label on its own line (文　　号：, 名　　称：) belongs to the head.
-FIELD_LABEL = re.compile(r"[\u4e00-\u9fff\u3000 ]{1,8}[：:]")
+FIELD_LABEL = re.compile(rf"[{HAN}\u3000 ]{{1,8}}[：:]")
 # How far down an opening address may stand and still mark where the speech begins.
 MAX_LEAD_LINES = 12
 # A concatenated dump's next speech: a title line, an opening address within

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .head_rules import OFFICE, SPEECH_WORDS
+from .textclass import HAN
 
 _CN_NUMERAL = "[一二三四五六七八九十百零〇]+"
 
@@ -92,7 +93,7 @@ OPENING_ADDRESS = re.compile(
 
 # An opening address with the first sentence on its line: 同志们：今天，我们召开…
 ADDRESS_THEN_TEXT = re.compile(
-    r"(?:同志们|同志們|各位[\u4e00-\u9fff]{0,8}|女士们、先生们|尊敬的[^。！？\n]{1,60}?|亲爱的[^。！？\n]{1,30}?|親愛的[^。！？\n]{1,30}?)[：:]\S"
+    rf"(?:同志们|同志們|各位[{HAN}]{{0,8}}|女士们、先生们|尊敬的[^。！？\n]{{1,60}}?|亲爱的[^。！？\n]{{1,30}}?|親愛的[^。！？\n]{{1,30}}?)[：:]\S"
 )
 
 # A paragraph that starts the closing part once the numbered body is over.
@@ -106,7 +107,7 @@ DATE_LINE = re.compile(
 )
 SUBTITLE = re.compile(r"(?:[—－―]{1,2}|--|──)\s*(?P<body>.+)")
 OCCASION = re.compile(
-    r"(?:(?P<speaker>[\u4e00-\u9fff]{2,4})(?:同志)?)?在(?P<occasion>[^。！？]+?)上(?:的(?:讲话|致辞|报告|发言|总结讲话|主持词|讲话提纲))?\s*$"
+    rf"(?:(?P<speaker>[{HAN}]{{2,4}})(?:同志)?)?在(?P<occasion>[^。！？]+?)上(?:的(?:讲话|致辞|报告|发言|总结讲话|主持词|讲话提纲))?\s*$"
 )
 # Words that make a short line a title, not a person's name.
 TITLE_WORDS = re.compile(r"讲话|会议|报告|致辞|发言|工作|大会|意见|决定|通知|讲稿|范文|精选|稿|篇")
@@ -145,7 +146,7 @@ SPEECH_MARKER = re.compile(rf"[【\[]?(?:篇(?P<a>{_CN_NUMERAL})|第(?P<b>{_CN_N
 
 _NUMERIC_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # A title glued to its date and speaker on one line: …的讲话（2020年2月3日）某某.
-GLUED_TITLE = re.compile(rf"(?P<title>.+?)[（(]\s*(?P<date>{_NUMERIC_DATE})\s*[）)]\s*(?P<name>[\u4e00-\u9fff]{{2,4}})?")
+GLUED_TITLE = re.compile(rf"(?P<title>.+?)[（(]\s*(?P<date>{_NUMERIC_DATE})\s*[）)]\s*(?P<name>[{HAN}]{{2,4}})?")
 # A bracketed or dashed line that carries a date: （2023年1月15日…会议通过）, ——2021年3月5日在…上.
 DATED_NOTE = re.compile(r"(?:[（(].*[）)]|(?:[—－―]{1,2}|--|──).+)")
 # A line that names a speech: 在…上的讲话, or ending with 讲话, 致辞, 报告….
@@ -153,7 +154,7 @@ SPEECH_TITLE_LINE = re.compile(rf".{{2,60}}(?:{SPEECH_WORDS})[）)]?")
 # The header of a table of contents: not a title.
 TABLE_OF_CONTENTS = re.compile(r"目[\s　]*[录錄]|目[\s　]*次")
 # A signature and its date on one line: 中华人民共和国主席某某　2020年5月17日.
-SIGNED_LINE = re.compile(rf"(?:{OFFICE})?\s*(?P<name>[\u4e00-\u9fff]{{2,3}})[\s　]+(?P<date>{_NUMERIC_DATE})")
+SIGNED_LINE = re.compile(rf"(?:{OFFICE})?\s*(?P<name>[{HAN}]{{2,3}})[\s　]+(?P<date>{_NUMERIC_DATE})")
 
 
 @dataclass(frozen=True, slots=True)
