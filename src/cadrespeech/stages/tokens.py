@@ -31,13 +31,15 @@ from ..records import Token
 from .domain import domain_dictionary
 
 ENGINES = ("jieba", "rjieba")
-_HAN_RUN = re.compile(r"[\u4e00-\u9fd5]+")
+# jieba's own idea of a Han character (its re_han_default), not textclass.HAN: the runs
+# we hand jieba must be cut where jieba cuts them, or tokens would differ from its own.
+JIEBA_HAN = r"\u4e00-\u9fd5"
+_HAN_RUN = re.compile(rf"[{JIEBA_HAN}]+")
 # Outside Chinese runs: a Latin word, a number with its decimal or thousands marks and
 # percent sign, a run of spaces, or any other single character.
 _OTHER_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,:/-]\d+)*%?|\s+|.", re.S)
 _NUMBER = re.compile(r"[0-9.,%％]+")
 _LATIN = re.compile(r"[A-Za-z0-9]+")
-_HAN = re.compile(r"[\u4e00-\u9fd5]+")
 
 
 def cache_dir() -> Path:
@@ -178,7 +180,7 @@ def _unknown_word_tag(word: str) -> str:
         return "m"
     if _LATIN.fullmatch(word):
         return "eng"
-    if not _HAN.fullmatch(word):
+    if not _HAN_RUN.fullmatch(word):
         return "x"
     import jieba.posseg
 
