@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .structure_rules import ADDRESS_THEN_TEXT, OPENING_ADDRESS
 from .textclass import HAN
-from .vocabulary import NEWS_AGENCIES, SPOKEN
+from .vocabulary import NEWS_AGENCIES, SPOKEN, SPOKEN_WORDS, alt
 
 Evidence = Callable[[str, str], str | None]  # (title, text) -> reason, or None
 
@@ -134,9 +134,10 @@ def _several_speakers(_title: str, text: str) -> str | None:
 
 STUB_CHARS = 300
 ADDRESS_WORDS = {"同志们", "各位", "大家", "朋友们", "代表们"}
-SPEECH_TITLE = (
-    r"讲话|講話|讲话稿|致辞|致辭|致詞|贺词|賀詞|发言|發言|发言稿|發言稿|演讲|演講|演讲稿|演講稿|演说|演說|演辞|演辭|讲话提纲|主持词|"
-    r"工作报告|政府工作报告|报告|報告|讲话纪要|动员讲话|总结讲话|党课|黨課|讲稿|講稿"
+SPEECH_TITLE = alt(
+    *SPOKEN_WORDS,
+    *("讲话稿", "致詞", "贺词", "賀詞", "发言稿", "發言稿", "演讲稿", "演講稿", "演辞", "演辭", "讲话提纲", "主持词"),
+    *("工作报告", "政府工作报告", "报告", "報告", "讲话纪要", "动员讲话", "总结讲话", "党课", "黨課", "讲稿", "講稿"),
 )
 NOT_SPEECH_TITLE = (
     r"决议|決議|决定|決定|通知|通告|公告|公报|公報|意见|办法|条例|规定|规则|细则|方案|回信|贺信|贺电|唁电|慰问电|慰问信|复信|的信|"

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .textclass import HAN
+from .vocabulary import SPOKEN_WORDS, alt
 
 # Han characters including the supplementary planes (GB18030 pages carry names such as 李𬌗).
 HAN_WIDE = HAN + "\U00020000-\U0003134f"
@@ -78,9 +79,10 @@ def is_person_name(name: str) -> bool:
     return bare[0] in SURNAMES and 2 <= len(bare) <= 3
 
 
-SPEECH_WORDS = (
-    "讲话|講話|致辞|致辭|致詞|致词|贺词|賀詞|发言|發言|演讲|演講|"
-    "演说|演說|演辞|演辭|报告|報告|讲稿|主持词|讲话提纲|说明|說明|党课|黨課|开幕词|開幕詞|闭幕词|閉幕詞"
+SPEECH_WORDS = alt(
+    *SPOKEN_WORDS,
+    *("致詞", "致词", "贺词", "賀詞", "演辞", "演辭", "报告", "報告", "讲稿", "主持词", "讲话提纲", "说明", "說明"),
+    *("党课", "黨課", "开幕词", "開幕詞", "闭幕词", "閉幕詞"),
 )
 
 
