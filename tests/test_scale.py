@@ -42,13 +42,13 @@ def test_cached_and_incremental_builds_give_the_bytes_of_a_full_build(tmp_path: 
     raw = make_raw_folder(tmp_path / "raw")
     cache = str(tmp_path / "cache")
     processed: list[str] = []
-    real = executor.process_page
+    real = executor.process_page_timed
 
     def counting(raw_page, *args):
         processed.append(raw_page.source)
         return real(raw_page, *args)
 
-    monkeypatch.setattr(executor, "process_page", counting)
+    monkeypatch.setattr(executor, "process_page_timed", counting)
     first = build_path(raw, tmp_path / "a", options=BuildOptions(cache=cache))
     assert len(processed) > 20
     processed.clear()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import PageError
 from ..stages.ingest import read_page
-from ..stages.pipeline import process_page, process_page_timed
+from ..stages.pipeline import process_page_timed
 from ..stages.tokens import Segmenter
 from .cache import PageCache
 from .results import BuildOptions, PageReport, PageResult
@@ -66,10 +66,7 @@ def process_path(path: str, raw_dir: str, options: BuildOptions, look_up: bool =
         return cached
     try:
         segmenter = segmenter_for(options.segmenter)
-        if options.profile:
-            page, timings = process_page_timed(raw, segmenter, options.clean_config())
-        else:
-            page, timings = process_page(raw, segmenter, options.clean_config()), ()
+        page, timings = process_page_timed(raw, segmenter, options.clean_config())
         start = time.perf_counter()
         rows = page_rows(page)
         report = PageReport(source, raw.sha256, "ok", documents=len(page.speeches))
