@@ -72,3 +72,22 @@ def test_tokens_cover_all_non_space_text(segmenter, text: str) -> None:
     tokens = segmenter.tokenize(text)
     assert "".join(t.text for t in tokens) == "".join(ch for ch in text if not ch.isspace())
     assert all(text[t.start : t.start + len(t.text)] == t.text for t in tokens)
+
+
+def jieba_last_tag(word: str) -> str:
+    import jieba.posseg as posseg
+
+    _, states = posseg.viterbi(word, posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
+    return str(states[-1][1])
+
+
+# Every 61st character of jieba's Han range: common, rare and unseen ones alike.
+HMM_CHARS = "".join(chr(code) for code in range(0x4E00, 0x9FD6, 61)) + "的一是了人在有我他这中大来上国讲话會說們"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=HMM_CHARS, min_size=1, max_size=6))
+def test_the_numpy_hmm_tags_a_word_exactly_as_jiebas_viterbi(word: str) -> None:
+    from cadrespeech.stages.tokens import _pos_hmm
+
+    assert _pos_hmm().last_tag(word) == jieba_last_tag(word)

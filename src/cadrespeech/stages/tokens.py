@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
+import numpy as np
 
 from ..errors import CadrespeechError
 from ..records import Token
@@ -182,9 +183,72 @@ def _unknown_word_tag(word: str) -> str:
         return "eng"
     if not _HAN_RUN.fullmatch(word):
         return "x"
-    import jieba.posseg
+    # The HMM tags each character; a word's tag is that of its last character, the
+    # head of a Chinese compound.
+    return _pos_hmm().last_tag(word)
 
-    _, states = jieba.posseg.viterbi(word, jieba.posseg.char_state_tab_P, jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P)
-    # The HMM tags each character; a word's tag is that of its last character,
-    # the head of a Chinese compound.
-    return str(states[-1][1])
+
+class PosHMM:
+    """jieba.posseg's part-of-speech HMM, giving the state of a word's last character as its viterbi does.
+
+    Only the last state is wanted, and it is the best-scoring state of the last
+    column: the forward pass alone decides it, with no path to keep. The pass runs on
+    numpy arrays over jieba's own tables, adding in jieba's order, so the scores, and
+    the tag, are exactly jieba's (a test compares them); jieba's loop over its 256
+    states in Python was 95% of a build's time on real text.
+    """
+
+    def __init__(self) -> None:
+        import importlib
+
+        import jieba.posseg as posseg
+
+        viterbi = importlib.import_module("jieba.posseg.viterbi")
+        self.min_float, min_inf = viterbi.MIN_FLOAT, viterbi.MIN_INF
+        self.states = list(posseg.trans_P)  # jieba's all_states
+        index = {state: i for i, state in enumerate(self.states)}
+        size = len(self.states)
+        self.trans = np.full((size, size), min_inf)
+        self.follows = np.zeros((size, size), dtype=bool)  # which state jieba lets follow which
+        for source, targets in posseg.trans_P.items():
+            for target, probability in targets.items():
+                self.trans[index[source], index[target]] = probability
+                self.follows[index[source], index[target]] = True
+        self.start = np.array([posseg.start_P[state] for state in self.states])
+        self.emit = posseg.emit_P
+        self.char_states: dict[str, np.ndarray] = {}
+        for char, states in posseg.char_state_tab_P.items():
+            mask = np.zeros(size, dtype=bool)
+            mask[[index[state] for state in states]] = True
+            self.char_states[char] = mask
+        self.anything = np.ones(size, dtype=bool)
+        self._emissions: dict[str, np.ndarray] = {}
+
+    def _emission(self, states: np.ndarray, char: str) -> np.ndarray:
+        """Each state's emission score for ``char`` (jieba's MIN_FLOAT where it has none), made once per character."""
+        row = self._emissions.get(char)
+        if row is None:
+            row = self._emissions[char] = np.array([self.emit[state].get(char, self.min_float) for state in self.states])
+        return row[states]
+
+    def last_tag(self, word: str) -> str:
+        # States are index arrays in ascending order; only which states, not their order, matters.
+        current = np.flatnonzero(self.char_states.get(word[0], self.anything))
+        scores = self.start[current] + self._emission(current, word[0])
+        for char in word[1:]:
+            alive = self.follows[current].any(axis=1)  # jieba drops states nothing may follow
+            if not alive.any():  # where jieba's viterbi fails too
+                raise ValueError(f"no state can follow in {word!r}")
+            live, previous = current[alive], scores[alive]
+            reachable = self.follows[live].any(axis=0)
+            allowed = self.char_states.get(char, self.anything) & reachable
+            current = np.flatnonzero(allowed if allowed.any() else reachable)
+            scores = ((previous[:, None] + self.trans[np.ix_(live, current)]) + self._emission(current, char)[None, :]).max(axis=0)
+        # jieba's max over (score, state): the highest score, the greatest state on a tie.
+        _, state = max((score, self.states[i]) for score, i in zip(scores.tolist(), current.tolist(), strict=True))
+        return str(state[1])
+
+
+@lru_cache(maxsize=1)
+def _pos_hmm() -> PosHMM:
+    return PosHMM()
