@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # 1k, 10k and 100k pages (tens of minutes)
     python benchmarks/run.py --sizes 1000    # a quick look
+    python benchmarks/run.py --only real     # real pages from ../shared/perfcorpus (20 MB raw)
 
 Every figure is a ratio against a baseline measured in the same run on the same
 machine, never an absolute time to compare across machines.
@@ -100,15 +101,88 @@ def incremental_ratios(pages: int, work: Path) -> dict[str, float]:
     return figures
 
 
+PERFCORPUS = ROOT.parent / "shared" / "perfcorpus" / "pages.tar.gz"
+
+
+def real_corpus(tarball: Path, work: Path, megabytes: float) -> Path:
+    """A raw folder of real pages, unpacked from the perfcorpus into ``work`` (never the repository).
+
+    Pages are taken in a fixed shuffled order until their bytes reach ``megabytes``,
+    so every run measures the same pages.
+    """
+    import random
+    import tarfile
+
+    everything, raw = work / "real-all", work / f"real-{megabytes:g}MB"
+    if not everything.is_dir():
+        with tarfile.open(tarball) as archive:
+            archive.extractall(everything, filter="data")
+    shutil.rmtree(raw, ignore_errors=True)
+    pages = sorted(p for p in everything.rglob("*") if p.is_file())
+    random.Random(0).shuffle(pages)
+    total = 0
+    for page in pages:
+        if total >= megabytes * 1e6:
+            break
+        target = raw / page.relative_to(everything)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, target)
+        total += page.stat().st_size
+    return raw
+
+
+def unknown_word_share(release: Path) -> float:
+    """The share of Chinese tokens that jieba's dictionary (with our domain terms) lacks."""
+    import pyarrow.parquet as pq
+
+    from cadrespeech.stages.tokens import _HAN_RUN, Segmenter
+
+    tags = Segmenter().load()._tags
+    tokens = pq.read_table(release / SENTENCES_FILE.lstrip("/"), columns=["tokens"]).column("tokens").to_pylist()
+    han = [word for sentence in tokens for word in sentence if _HAN_RUN.fullmatch(word)]
+    return sum(word not in tags for word in han) / max(1, len(han))
+
+
+def real_figures(raw: Path, out: Path) -> dict[str, float]:
+    """Builds of real pages, one job and two, jieba and rjieba, against bare segmentation of the same text."""
+    default_1, rss = build(raw, out / "default1", "--jobs", "1", "--no-cache")
+    fast_1, _ = build(raw, out / "fast1", "--segmenter", "rjieba", "--jobs", "1", "--no-cache")
+    default_2, _ = build(raw, out / "default2", "--jobs", "2", "--no-cache")
+    release = out / "default1" / "v0.0.1"
+    bare, chars = bare_segmenter_seconds(release, "jieba")
+    bare_fast, _ = bare_segmenter_seconds(release, "rjieba")
+    raw_mb = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file()) / 1e6
+    import pyarrow.parquet as pq
+
+    texts = pq.read_table(release / "documents/train-00000-of-00001.parquet", columns=["text"])["text"].to_pylist()
+    clean_mb = sum(len(text.encode()) for text in texts) / 1e6
+    return {
+        "pages": sum(1 for p in raw.rglob("*") if p.is_file()),
+        "raw_mb": round(raw_mb, 2),
+        "clean_mb": round(clean_mb, 2),
+        "raw_mb_per_s_jieba_1_job": round(raw_mb / default_1, 3),
+        "clean_mb_per_s_jieba_1_job": round(clean_mb / default_1, 3),
+        "unknown_word_share": round(unknown_word_share(release), 3),
+        "pipeline_over_bare_jieba": round(bare / default_1, 3),
+        "pipeline_over_bare_rjieba": round(bare_fast / fast_1, 3),
+        "fast_engine_speedup": round(default_1 / fast_1, 2),
+        "two_jobs_speedup": round(default_1 / default_2, 2),
+        "characters": chars,
+        "peak_rss_bytes_jieba_1_job": rss,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes in pages")
     parser.add_argument(
         "--only",
-        choices=("all", "incremental", "memory"),
+        choices=("all", "incremental", "memory", "real"),
         default="all",
-        help="measure everything, or only incremental rebuilds, or only peak memory",
+        help="measure everything, or only incremental rebuilds, or only peak memory, or builds of real pages",
     )
+    parser.add_argument("--perfcorpus", type=Path, default=PERFCORPUS, help="the real pages' tarball (for --only real)")
+    parser.add_argument("--megabytes", type=float, default=20.0, help="raw megabytes of real pages to build (for --only real)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cadrespeech-bench", help="scratch folder")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -116,6 +190,17 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "sizes": {},
     }
+    if args.only == "real":
+        if not args.perfcorpus.is_file():
+            raise SystemExit(f"{args.perfcorpus}: not found; pass --perfcorpus PATH to the real pages' tarball")
+        raw = real_corpus(args.perfcorpus, args.work, args.megabytes)
+        results["real"] = real_figures(raw, args.work / "out-real")
+        print(json.dumps(results["real"]), flush=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        name = f"results-real-{args.megabytes:g}MB.json"
+        (RESULTS / name).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS / name}")
+        return
     for pages in sizes:
         raw = write_corpus(args.work / f"raw-{pages}", pages)
         out = args.work / f"out-{pages}"
