@@ -245,8 +245,8 @@ class PosHMM:
             current = np.flatnonzero(allowed if allowed.any() else reachable)
             scores = ((previous[:, None] + self.trans[np.ix_(live, current)]) + self._emission(current, char)[None, :]).max(axis=0)
         # jieba's max over (score, state): the highest score, the greatest state on a tie.
-        _, state = max((score, self.states[i]) for score, i in zip(scores.tolist(), current.tolist(), strict=True))
-        return str(state[1])
+        best = current[scores == scores.max()]
+        return str(max(self.states[i] for i in best.tolist())[1])
 
 
 @lru_cache(maxsize=1)
