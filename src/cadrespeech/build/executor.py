@@ -7,6 +7,7 @@ in the order of the page list, so a release's bytes never depend on how it was r
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -31,6 +32,25 @@ def segmenter_for(engine: str) -> Segmenter:
     if engine not in _SEGMENTERS:
         _SEGMENTERS[engine] = Segmenter(engine)
     return _SEGMENTERS[engine]
+
+
+def loaded_segmenter(engine: str) -> Segmenter:
+    """The process's segmenter with its dictionaries loaded, and the loaded objects out of the garbage collector's way.
+
+    The dictionaries are a few million long-lived objects: frozen (``gc.freeze``), the
+    collector stops walking them (about 6% of a build on real pages), and forked
+    workers stop touching, and so copying, the pages that hold them. Called only when a
+    page needs processing, so a fully cached rebuild loads nothing.
+    """
+    segmenter = segmenter_for(engine)
+    if engine not in _FROZEN:
+        segmenter.load()
+        gc.freeze()
+        _FROZEN.add(engine)
+    return segmenter
+
+
+_FROZEN: set[str] = set()
 
 
 def _cache(options: BuildOptions) -> PageCache | None:
@@ -65,7 +85,7 @@ def process_path(path: str, raw_dir: str, options: BuildOptions, look_up: bool =
     if cached is not None:
         return cached
     try:
-        segmenter = segmenter_for(options.segmenter)
+        segmenter = loaded_segmenter(options.segmenter)
         page, timings = process_page_timed(raw, segmenter, options.clean_config())
         start = time.perf_counter()
         rows = page_rows(page)
@@ -125,7 +145,7 @@ def _start_pool(jobs: int, options: BuildOptions) -> Pool:
     then share it instead of each loading its own copy.
     """
     if "fork" in get_all_start_methods():
-        segmenter_for(options.segmenter).load()
+        loaded_segmenter(options.segmenter)
         return get_context("fork").Pool(jobs)
     return get_context("spawn").Pool(jobs)  # each worker builds its own segmenter once
 
