@@ -203,7 +203,7 @@ def _run_build(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         say(f"warning: {warning}")
     if args.profile:
-        total = sum(seconds for step, seconds in result.timings if not step.startswith("page step:"))
+        total = sum(seconds for step, seconds in result.timings if not step.startswith("page step:")) or 1.0
         for step, seconds in result.timings:
             say(f"profile: {step:<32} {seconds:8.2f} s" + ("" if step.startswith("page step:") else f" {seconds / total:6.1%}"))
     state = "built" if result.status == "created" else "unchanged (identical rebuild of)"
