@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .build.citation import bibtex, load_cff, pinned_cff
 from .errors import CadrespeechError, ReleaseExists
-from .escaping import for_terminal
+from .escaping import for_json, for_terminal
 from .stages.clean import CleanConfig
 from .stages.ingest import read_page, sha256_hex
 from .stages.pipeline import process_page
@@ -157,14 +157,10 @@ def _run_clean(args: argparse.Namespace) -> int:
         counts = Counter(edit.rule for edit in page.cleaned.edits)
         print(f"{len(page.cleaned.edits)} edits: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
     elif args.format == "json":
-        # JSON escapes C0 controls itself; C1 controls and bidi overrides become \\uXXXX here.
-        print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(page_to_dict(page), ensure_ascii=False, indent=1)))
+        print(for_json(json.dumps(page_to_dict(page), ensure_ascii=False, indent=1)))
     else:
         print(for_terminal("\n\n".join(speech.text for speech in page.speeches), keep_lines=True))
     return EXIT_OK
-
-
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # The release commands import their modules when run: they pull in ``datasets``,

@@ -16,8 +16,10 @@ import re
 # one-character CSI), bidi embeddings and overrides (U+202A-U+202E) and isolates
 # (U+2066-U+2069), and lone surrogates (undecodable bytes of a file name, which
 # ``os`` hands over as U+DC80-U+DCFF and which cannot even be encoded for output).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_BEYOND_C0 = r"\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(rf"[\x00-\x1f{_BEYOND_C0}]")
+_UNSAFE_KEEPING_LINES = re.compile(rf"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")
+_UNSAFE_IN_JSON = re.compile(rf"[{_BEYOND_C0}]")  # JSON escapes C0 itself
 # The ASCII marks that start an inline construct (emphasis, code, link, HTML, entity,
 # strike-through, math) or end a table cell; CommonMark lets a backslash escape each.
 # Marks that act only at a line's start (#, -, +, 1.) are safe: the text has no new
@@ -46,6 +48,15 @@ def for_terminal(text: str, keep_lines: bool = False) -> str:
     '讲话\\\\x0a.txt'
     """
     return (_UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE).sub(_visible, text)
+
+
+def for_json(dumped: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with what JSON leaves raw written as ``\\uXXXX``.
+
+    >>> for_json('{"t": "a\u009bb\u202e"}')
+    '{"t": "a\\\\u009bb\\\\u202e"}'
+    """
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 
 def for_markdown(text: str) -> str:
