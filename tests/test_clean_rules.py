@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cadrespeech.stages.clean import apply_rules
 from cadrespeech.stages.clean_rules import RULE_NAMES, RULES, CleanRule
@@ -74,3 +76,134 @@ def test_no_line_rule_deletes_a_short_sentence_inside_the_body(sentence: str) ->
 
     cleaned = clean_text(BODY_BEFORE + sentence + BODY_AFTER).text
     assert sentence in cleaned.split("\n")
+
+
+# --- guards: a rule that declares the literals it needs is skipped where none occurs ---
+
+GUARDED = [rule for rule in RULES if rule.needs]
+
+
+def _without_literals(text: str, literals: tuple[str, ...]) -> str:
+    """``text`` with every needed literal taken out, until none is left (taking one out may join another)."""
+    while any(literal in text for literal in literals):
+        for literal in literals:
+            text = text.replace(literal, "")
+    return text
+
+
+def test_the_costly_rules_are_guarded() -> None:
+    # The rules that found nothing on most real pages yet cost most of the cleaning.
+    assert {"paywall", "watermark_copyright", "photo_credit", "photo_caption", "licence_tail"} <= {r.name for r in GUARDED}
+
+
+@pytest.mark.parametrize("rule", GUARDED, ids=lambda rule: rule.name)
+def test_a_guarded_rule_finds_nothing_once_its_literals_are_gone(rule: CleanRule) -> None:
+    """The guard is sound: the finder itself, unguarded, finds nothing in its own examples without the literals."""
+    for example, _ in rule.examples:
+        assert rule.may_change(example), f"{rule.name}'s guard would skip its own example {example!r}"
+        assert list(rule.find(_without_literals(example, rule.needs))) == []
+
+
+@pytest.mark.parametrize("rule", GUARDED, ids=lambda rule: rule.name)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_guarded_rule_finds_nothing_without_its_literals_in_any_text(rule: CleanRule, data) -> None:
+    # Texts made of the characters the rule's examples are made of, so they come close to matching.
+    alphabet = sorted({c for given, _ in rule.examples for c in given} | set("\n。，（）() \u3000"))
+    text = _without_literals(data.draw(st.text(alphabet=alphabet, max_size=120)), rule.needs)
+    assert not rule.may_change(text)
+    assert list(rule.find(text)) == []
+
+
+def _always_contains_a_need(pattern: list, needs: tuple[str, ...], before: str = "") -> bool:
+    """Whether every match of a parsed regex (``re._parser``) contains one of ``needs``: read off its literals.
+
+    ``before`` is the literal text that always stands right before ``pattern`` (the
+    parser factors 开通会员|开通VIP into 开通 and a branch).
+    """
+    from re import _constants as op
+
+    run = before
+    for code, value in [*pattern, (None, None)]:
+        if code is op.LITERAL:
+            run += chr(value)
+            continue
+        if any(need in run for need in needs):
+            return True
+        # A run then a class of characters: 发[）)] holds 发） or 发).
+        literal_class = code is op.IN and all(item is op.LITERAL for item, _ in value)
+        if literal_class and all(any(need in run + chr(char) for need in needs) for _, char in value):
+            return True
+        if code is op.SUBPATTERN and _always_contains_a_need(value[3], needs, run):
+            return True
+        if code is op.BRANCH and all(_always_contains_a_need(branch, needs, run) for branch in value[1]):
+            return True
+        repeated = code in (op.MAX_REPEAT, op.MIN_REPEAT, op.POSSESSIVE_REPEAT) and value[0] >= 1
+        if repeated and _always_contains_a_need(value[2], needs, run):
+            return True
+        run = ""
+    return False
+
+
+def _finder_regex(rule: CleanRule) -> re.Pattern | None:
+    import inspect
+
+    regex = inspect.getclosurevars(rule.find).nonlocals.get("regex")
+    return regex if isinstance(regex, re.Pattern) else None
+
+
+@pytest.mark.parametrize("rule", [rule for rule in GUARDED if _finder_regex(rule)], ids=lambda rule: rule.name)
+def test_a_guarded_regex_rule_cannot_match_without_a_literal_it_needs(rule: CleanRule) -> None:
+    """Read off the regex itself: every branch of it holds one of the declared literals."""
+    from re import _parser
+
+    regex = _finder_regex(rule)
+    assert not regex.flags & re.IGNORECASE
+    assert _always_contains_a_need(list(_parser.parse(regex.pattern, regex.flags)), rule.needs)
+
+
+def test_the_guarded_finders_written_as_functions_match_only_through_their_literals() -> None:
+    from re import _parser
+
+    from cadrespeech.stages import clean_rules
+
+    rules = {rule.name: rule for rule in GUARDED}
+    regexes = {  # the regexes each function-written rule finds with
+        "watermark_copyright": (clean_rules._COPYRIGHT,),
+        "photo_caption": (clean_rules._CREDIT, clean_rules._PICTURED),  # a caption stands above a credit, or says 图为
+    }
+    for name, patterns in regexes.items():
+        for regex in patterns:
+            assert _always_contains_a_need(list(_parser.parse(regex.pattern, regex.flags)), rules[name].needs), (name, regex.pattern)
+
+
+def test_the_literal_reading_is_not_fooled() -> None:
+    from re import _parser
+
+    def check(pattern: str, needs: tuple[str, ...]) -> bool:
+        return _always_contains_a_need(list(_parser.parse(pattern)), needs)
+
+    assert check("(?:本文)?某网(?:独家)?首发", ("首发",))
+    assert not check("(?:本文)?某(?:网|站)(?:独家)?首发", ("网首发",))  # 站首发 has no 网首发
+    assert check("[摄攝]影", ("摄", "攝"))
+    assert not check("[摄攝]影", ("摄",))
+    assert check("社发[）)]", ("发）", "发)"))
+    assert not check("社发[）)]", ("发）",))
+    assert not check("(?:版权)?所有", ("版权",))  # optional: a match may lack it
+    assert check("a|版权所有|b版权", ("版权",)) is False
+    assert check("x版权所有|b版权", ("版权",))
+    assert check("开通(?:会员|VIP)", ("开通会员", "开通VIP"))
+    assert not check("开通(?:会员|VIP)", ("开通会员",))
+
+
+def test_guards_change_no_byte_of_any_fixture_page(monkeypatch) -> None:
+    """Same ledger and same text with every rule run on every page as with the guards."""
+    from cadrespeech.stages.clean import clean_text
+    from cadrespeech.stages.ingest import decode_page, read_page
+
+    from .conftest import FIXTURE_PAGES
+
+    pages = [decode_page(read_page(path, FIXTURE_PAGES)) for path in sorted(FIXTURE_PAGES.iterdir()) if path.is_file()]
+    guarded = [clean_text(page.text, markup=page.markup) for page in pages]
+    monkeypatch.setattr(CleanRule, "may_change", lambda self, text: True)
+    assert [clean_text(page.text, markup=page.markup) for page in pages] == guarded

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from .errors import CadrespeechError, PageError, ReleaseError
-from .records import Cleaned, DecodedPage, Edit, ProcessedPage, RawPage, Section, Sentence, Speech, Token
-from .stages.clean import CleanConfig, clean_text
-from .stages.edits import replay
-from .stages.ingest import decode_page, read_page
-from .stages.pipeline import process_page
-from .stages.tokens import Segmenter
+from .records import Cleaned, DecodedPage, Edit, ProcessedPage, RawPage, Section, Sentence, Speech, Token, Tokens
 
 __version__ = "0.6.0"
 
@@ -27,6 +22,7 @@ __all__ = [
     "Sentence",
     "Speech",
     "Token",
+    "Tokens",
     "__version__",
     "clean_text",
     "decode_page",
@@ -39,10 +35,32 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    # ``datasets`` takes a second to import; only the loader needs it.
-    if name in ("load", "releases", "shared_paragraphs"):
-        from .read import loader
+# Where each public name lives, imported on first use: the pipeline's rule tables, jieba
+# and htmldate take about half a second to import, ``datasets`` a second more, and a
+# script that only reads a release needs none of them.
+_LAZY = {
+    "CleanConfig": ".stages.clean",
+    "clean_text": ".stages.clean",
+    "replay": ".stages.edits",
+    "decode_page": ".stages.ingest",
+    "read_page": ".stages.ingest",
+    "process_page": ".stages.pipeline",
+    "Segmenter": ".stages.tokens",
+    "load": ".read.loader",
+    "releases": ".read.loader",
+    "shared_paragraphs": ".read.loader",
+}
 
-        return getattr(loader, name)
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
     raise AttributeError(f"module 'cadrespeech' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

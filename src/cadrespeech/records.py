@@ -7,6 +7,7 @@ Every offset is a Python ``str`` index (code points), never a byte offset.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -105,6 +106,33 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
+class Tokens:
+    """A sentence's tokens as three parallel columns, the shape the release stores them in.
+
+    A sentence holds tens of tokens and a corpus millions of sentences: columns cost
+    three tuples per sentence where records cost one object per token. Iterating or
+    indexing still gives ``Token`` records.
+    """
+
+    texts: tuple[str, ...] = ()
+    starts: tuple[int, ...] = ()  # offsets into the sentence text
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not len(self.texts) == len(self.starts) == len(self.tags):
+            raise ValueError("token columns differ in length")
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(Token, self.texts, self.starts, self.tags)
+
+    def __getitem__(self, index: int) -> Token:
+        return Token(self.texts[index], self.starts[index], self.tags[index])
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence; ``speech.text[start:end] == text`` always."""
 
@@ -115,7 +143,7 @@ class Sentence:
     section: int | None  # section_id, None in the preamble and the closing
     part: str  # "preamble", "body" or "closing"
     is_heading: bool
-    tokens: tuple[Token, ...] = ()
+    tokens: Tokens = Tokens()
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,9 +85,9 @@ def sentence_fields(sentence: Sentence) -> dict[str, Any]:
         "paragraph": sentence.paragraph,
         "part": sentence.part,
         "is_heading": sentence.is_heading,
-        "tokens": [t.text for t in sentence.tokens],
-        "token_starts": [t.start for t in sentence.tokens],
-        "pos": [t.pos for t in sentence.tokens],
+        "tokens": list(sentence.tokens.texts),
+        "token_starts": list(sentence.tokens.starts),
+        "pos": list(sentence.tokens.tags),
     }
 
 

@@ -28,9 +28,18 @@ class CleanRule:
     find: Finder
     examples: tuple[tuple[str, str], ...]
     keeps: tuple[str, ...]
+    # Literals one of which every match contains: where none occurs in the text, the
+    # finder would find nothing and is not run. Most pages have no paywall, no 版权所有,
+    # no photo credit; a regex scan for them is most of what cleaning costs. Empty: always run.
+    needs: tuple[str, ...] = ()
+
+    def may_change(self, text: str) -> bool:
+        return not self.needs or any(literal in text for literal in self.needs)
 
     def changes(self, text: str) -> list[Change]:
         """The finder's changes to ``text``, stamped with this rule's name: a rule's name is written once, here."""
+        if not self.may_change(text):
+            return []
         return [Change(self.name, change.start, change.end, change.after) for change in self.find(text)]
 
 
@@ -121,6 +130,11 @@ _LICENCE_MARKS = (
     r"公有领域|公有領域|Public domain|public domain|本作品(?:来自|是|在|由|属于|屬於)|本模板|维基文库|维基百科|知识共享|CC BY|GNU自由文档"
     r"|不受(?:该|該|著作权|著作權)法保护|不受(?:该|該|著作权|著作權)法保護"
 )
+# Every _LICENCE_MARKS match contains one of these.
+_LICENCE_LITERALS = (
+    *("公有领域", "公有領域", "Public domain", "public domain", "本作品", "本模板", "维基文库", "维基百科", "知识共享"),
+    *("CC BY", "GNU自由文档", "不受"),
+)
 # A licence template and what follows it are dropped only this close to the page's end.
 LICENCE_TAIL_CHARS = 600
 # Readers' comments are dropped only this close to the page's end.
@@ -131,19 +145,26 @@ _RELATED = (
     rf"相关链接|相關連結|相关新闻|相關新聞|相关报道|相關報道|热门[{HAN}]{{0,4}}推荐|熱門[{HAN}]{{0,4}}推薦|"
     r"(?:相关|相關|更多)(?:文档|文檔|范文|範文)(?:推荐|推薦)?|往期推荐|往期推薦|往期回顾|往期回顧|往期精彩|推荐内容|推薦內容|相关照片|相關照片|相关图片|相關圖片)"
 )
+# Every _RELATED match contains one of these.
+_RELATED_LITERALS = (
+    *("相关", "相關", "推荐阅读", "延伸阅读", "延伸閱讀", "热门", "熱門", "猜你喜欢", "最新文章", "精彩推荐", "更多", "往期"),
+    *("推荐内容", "推薦內容"),
+)
 
 # A site's name: a short run of word characters standing after punctuation or a line start.
 _SITE = rf"(?<![\w{HAN}])[\w{HAN}.]{{2,15}}"
 
 
+_COPYRIGHT = re.compile(
+    rf"(?:{_SITE}\s*)?版权所有(?![人者权])"
+    r"(?:\s*[，,、]?\s*(?:转载请注明(?:出处|来源)|未经(?:许可|授权)[^。\n]{0,20}?(?:转载|复制|使用)))*"
+    r"[。.！!]?(?=\s*(?:\n|$))",
+)
+
+
 def _watermark_copyright(text: str) -> Iterator[Change]:
     """``<site>版权所有`` with what commonly trails it, at a line end or before another note."""
-    pattern = re.compile(
-        rf"(?:{_SITE}\s*)?版权所有(?![人者权])"
-        r"(?:\s*[，,、]?\s*(?:转载请注明(?:出处|来源)|未经(?:许可|授权)[^。\n]{0,20}?(?:转载|复制|使用)))*"
-        r"[。.！!]?(?=\s*(?:\n|$))",
-    )
-    for match in pattern.finditer(text):
+    for match in _COPYRIGHT.finditer(text):
         yield span(match.start(), match.end(), "")
 
 
@@ -250,6 +271,8 @@ _CREDIT_LINE = (
     rf"|[（(](?:{_AGENCIES}|[{HAN}]{{2,6}}社)发[）)]|[。\s](?:资料图片|資料圖片|资料图|資料圖|供图|供圖|网上截图|網上截圖|截图|截圖))"
 )
 _CREDIT = re.compile(_CREDIT_LINE)
+# Every credit line contains one of these (摄 or 图 in each branch but the agency's 社发）).
+_CREDIT_LITERALS = ("摄", "攝", "图", "圖", "发）", "发)")
 # A caption is short and makes no sentence of its own.
 _CAPTION_CHARS = 60
 # 图为…: a caption says what the picture shows, credit or not.
@@ -412,6 +435,7 @@ RULES: tuple[CleanRule, ...] = (
             ),
         ),
         keeps=("会议结束。下面讲三点。", "县长\u3000\u3000王建国"),
+        needs=("\u3000\u3000",),
     ),
     CleanRule(
         "flattened_page_break",
@@ -439,6 +463,7 @@ RULES: tuple[CleanRule, ...] = (
         _replace(f"(?<![{SENTENCE_END}\\n])\\n[{_ZERO_WIDTH}]+\\n(?!\\n)"),
         examples=(("要加\n\u200b\n强学习。", "要加强学习。"),),
         keeps=("第一段。\n\u200b\n第二段。",),
+        needs=tuple(_ZERO_WIDTH),
     ),
     CleanRule(
         "broken_line",
@@ -600,6 +625,7 @@ RULES: tuple[CleanRule, ...] = (
         ),
         examples=(("正文。\n相关文章\n在全县会议上的讲话\n在全市会议上的讲话", "正文。\n"),),
         keeps=("相关文章要认真学习。",),
+        needs=_RELATED_LITERALS,
     ),
     CleanRule(
         "site_footer",
@@ -643,6 +669,7 @@ RULES: tuple[CleanRule, ...] = (
             ),
         ),
         keeps=("县长在社区察看防汛物资储备\n要把工作做实。",),
+        needs=(*_CREDIT_LITERALS, "▲", "△"),
     ),
     CleanRule(
         "photo_credit",
@@ -661,6 +688,7 @@ RULES: tuple[CleanRule, ...] = (
             ("会场一角。资料图片", ""),
         ),
         keeps=("记者要深入基层采访。", "要把拍摄工作做好。", "我们要把摄影协会办好。"),
+        needs=_CREDIT_LITERALS,
     ),
     CleanRule(
         "editor_note",
@@ -845,6 +873,10 @@ RULES: tuple[CleanRule, ...] = (
             ("下载Word文档", ""),
         ),
         keeps=("要组织一次演练。", "会员单位要开好会。"),
+        needs=(
+            *("开通会员", "開通會員", "VIP专享", "VIP專享", "会员专享", "會員專享", "开通VIP"),
+            *("下载Word文档", "下載Word文檔", "下载完整文档"),
+        ),
     ),
     CleanRule(
         "licence_tail",
@@ -852,6 +884,7 @@ RULES: tuple[CleanRule, ...] = (
         _replace(rf"^.*(?:{_LICENCE_MARKS})[\s\S]{{0,{LICENCE_TAIL_CHARS}}}\Z", flags=re.M),
         examples=(("奋斗！\n本作品是法律文件，在\n中国大陆\n，也可能属于\n公有领域\n。", "奋斗！\n"),),
         keeps=("本作品的作者是我县的一位老干部，他写了很多年。\n" + "正文。" * 400,),
+        needs=_LICENCE_LITERALS,
     ),
     CleanRule(
         "licence_template",
@@ -908,6 +941,7 @@ RULES: tuple[CleanRule, ...] = (
             ("范文网版权所有\n正文", "\n正文"),
         ),
         keeps=("要加强知识产权和版权保护工作。", "保护著作权人和版权所有人的权益。", "本单位版权所有，归集体。下面讲。"),
+        needs=("版权所有",),
     ),
     CleanRule(
         "watermark_compiled",
@@ -929,6 +963,7 @@ RULES: tuple[CleanRule, ...] = (
         ),
         examples=(("工作。转载请注明出处", "工作。"), ("工作。（转载请注明来源：某某网）", "工作。")),
         keeps=("转载请注明出处是网站的规定，我们要遵守。",),
+        needs=("转载请",),
     ),
     CleanRule(
         "watermark_visit",
@@ -944,6 +979,7 @@ RULES: tuple[CleanRule, ...] = (
         _replace(rf"(?:本文)?{_SITE}(?:网|站|平台)(?:独家)?首发[。.]?(?=\s*(?:\n|$))"),
         examples=(("致辞网首发", ""), ("谢谢大家！\n讲稿之家网首发", "谢谢大家！\n")),
         keeps=("这项改革在我县首发。",),
+        needs=("首发",),
     ),
     CleanRule(
         "repeated_title",

@@ -28,7 +28,7 @@ import jieba
 import numpy as np
 
 from ..errors import CadrespeechError
-from ..records import Token
+from ..records import Tokens
 from .domain import domain_dictionary
 
 ENGINES = ("jieba", "rjieba")
@@ -146,26 +146,34 @@ class Segmenter:
     def jieba_version(self) -> str:
         return str(jieba.__version__)
 
-    def tokenize(self, text: str) -> tuple[Token, ...]:
-        """Tokens of ``text`` with offsets and tags; whitespace between tokens is dropped."""
-        tokens: list[Token] = []
-        append, known = tokens.append, self._tags.get
+    def tokenize(self, text: str) -> Tokens:
+        """Tokens of ``text`` with offsets and tags, as columns; whitespace between tokens is dropped."""
+        words = self.words(text)
+        texts: list[str] = []
+        starts: list[int] = []
         position = 0
-        for word in self._words(text):
+        for word in words:
             if not word.isspace():
-                append(Token(word, position, known(word) or _unknown_word_tag(word)))
+                texts.append(word)
+                starts.append(position)
             position += len(word)
         if position != len(text):  # precise mode covers every character
             raise RuntimeError(f"{self.engine} lost characters of {text[:40]!r}")
-        return tuple(tokens)
+        known = self._tags.get
+        tags = [known(word) or _unknown_word_tag(word) for word in texts]
+        return Tokens(tuple(texts), tuple(starts), tuple(tags))
 
-    def _words(self, text: str):
+    def words(self, text: str) -> list[str]:
+        """``text`` cut into words, spaces included: they join back into ``text``."""
+        self._tags  # noqa: B018  (the engines cut with the domain terms added)
+        words: list[str] = []
         position = 0
         for run in _HAN_RUN.finditer(text):
-            yield from _OTHER_TOKEN.findall(text, position, run.start())
-            yield from self._cut(run.group())
+            words += _OTHER_TOKEN.findall(text, position, run.start())
+            words += self._cut(run.group())
             position = run.end()
-        yield from _OTHER_TOKEN.findall(text, position)
+        words += _OTHER_TOKEN.findall(text, position)
+        return words
 
     def tag(self, word: str) -> str:
         known = self._tags.get(word)
