@@ -18,7 +18,7 @@ import yaml
 from cadrespeech.build.release import build_release
 from cadrespeech.build.results import BuildConfig
 from cadrespeech.errors import ReleaseError, ReleaseExists
-from cadrespeech.schema import CONFIGS, arrow_schema, data_file
+from cadrespeech.schema import CONFIGS, arrow_schema, data_file, datasets_features, feature_dict, schema_fingerprint
 from cadrespeech.stages.ingest import sha256_hex
 
 from .conftest import SEED, build, make_raw_folder, tree_bytes
@@ -59,7 +59,7 @@ def test_card_has_hub_metadata_features_and_statistics(built_release: Path) -> N
     assert list(configs) == list(CONFIGS) and configs["documents"]["default"] is True
     for info in meta["dataset_info"]:
         # datasets' own (private) reader of the card format: if it moves, this fails loudly.
-        assert Features._from_yaml_list(info["features"]) == CONFIGS[info["config_name"]]
+        assert Features._from_yaml_list(info["features"]) == datasets_features(info["config_name"])
     assert "## This release: v0.1.0" in prose
     assert "| broken.txt | error | ingest |" in prose
     assert "| `watermark_copyright` |" in prose
@@ -229,3 +229,33 @@ def test_profile_prints_where_the_build_spent_its_time(tmp_path: Path, capsys: p
     named = [re.match(r"cadrespeech: profile: (.+?)\s+[\d.]+ s", line).group(1) for line in lines]
     assert "pages: process and write" in named and "manifest, card, checksums" in named
     assert [f"page step: {step.name}" for step in STEPS] + ["page step: rows and tables"] == [n for n in named if n.startswith("page step")]
+
+
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_our_schema_is_what_datasets_makes_of_the_same_columns(config: str) -> None:
+    """The build writes the features without importing datasets: they must be datasets' own, to the byte."""
+    features = datasets_features(config)
+    assert feature_dict(CONFIGS[config]) == features.to_dict()
+    ours, theirs = arrow_schema(config), features.arrow_schema
+    assert ours.equals(theirs, check_metadata=True)
+    assert ours.metadata == theirs.metadata
+    assert schema_fingerprint(feature_dict(CONFIGS[config])) == schema_fingerprint(features.to_dict())
+
+
+def test_a_build_does_not_import_datasets(tmp_path: Path) -> None:
+    from .conftest import FIXTURE_PAGES
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.txt").write_bytes(next(p for p in sorted(FIXTURE_PAGES.iterdir()) if p.suffix == ".txt").read_bytes())
+    script = (
+        "import sys, runpy\n"
+        "sys.argv = ['cadrespeech', 'build', '--version', '0.1.0', '--raw', sys.argv[1], '--out', sys.argv[2], '--quiet', '--no-cache']\n"
+        "try:\n    runpy.run_module('cadrespeech', run_name='__main__')\n"
+        "except SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] == 'datasets'))\n"
+    )
+    env = {**os.environ, "CADRESPEECH_CACHE": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", script, str(raw), str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

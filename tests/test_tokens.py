@@ -91,3 +91,23 @@ def test_the_numpy_hmm_tags_a_word_exactly_as_jiebas_viterbi(word: str) -> None:
     from cadrespeech.stages.tokens import _pos_hmm
 
     assert _pos_hmm().last_tag(word) == jieba_last_tag(word)
+
+
+def test_the_tag_table_is_posseg_s_own_and_is_parsed_once(tmp_path: Path) -> None:
+    import jieba
+    import jieba.posseg as posseg
+
+    from cadrespeech.stages.tokens import Segmenter
+
+    theirs = posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+    first = Segmenter(folder=tmp_path, domain_terms=False)
+    assert first._dictionary_tags() == theirs
+    cached = list(tmp_path.glob("tags-*.marshal"))
+    assert len(cached) == 1
+    # The second segmenter reads the cached table, even with the dictionary file gone from reach.
+    second = Segmenter(folder=tmp_path, domain_terms=False)
+    second._tokenizer.get_dict_file = None  # any parse would now fail
+    assert second._dictionary_tags() == theirs
+    # A damaged cache is parsed again, not trusted.
+    cached[0].write_bytes(b"\x00garbage")
+    assert Segmenter(folder=tmp_path, domain_terms=False)._dictionary_tags() == theirs

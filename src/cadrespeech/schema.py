@@ -1,29 +1,43 @@
-"""Every table of a release: its ``datasets`` features and the Arrow schema derived from them.
+"""Every table of a release: its columns, and the Arrow schema and ``datasets`` features made from them.
 
 The Arrow schemas carry the ``datasets`` features in their metadata, so
 ``datasets.load_dataset`` gets exact types (``tokens`` as a list of strings, nullable
-strings for missing metadata) without our package.
+strings for missing metadata) without our package. The columns are plain values here,
+and their ``datasets`` form is written out by us, so that a build never imports
+``datasets`` (a second of every build); a test holds both forms equal to what
+``datasets`` itself makes of them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pyarrow as pa
-from datasets import Features, List, Value
 
-STRING, BOOL, INT32, FLOAT32 = Value("string"), Value("bool"), Value("int32"), Value("float32")
 
-DOCUMENTS = Features(
-    {
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """A column holding a list of values of one type."""
+
+    dtype: str
+
+
+Column = str | ListOf  # a value's dtype ("string", "int32", ...) or a list of one
+Columns = dict[str, Column]
+STRING, BOOL, INT32, FLOAT32 = "string", "bool", "int32", "float32"
+_ARROW_TYPES = {STRING: pa.string(), BOOL: pa.bool_(), INT32: pa.int32(), FLOAT32: pa.float32()}
+
+DOCUMENTS = {
         "doc_id": STRING,
         "page_id": STRING,
         "source_file": STRING,
         "speech_index": INT32,
         "page_title": STRING,
-        "page_tags": List(STRING),
+        "page_tags": ListOf(STRING),
         "title": STRING,
         "title_reason": STRING,
         "subtitle": STRING,
@@ -51,11 +65,9 @@ DOCUMENTS = Features(
         "encoding": STRING,
         "newlines": STRING,
         "had_bom": BOOL,
-    }
-)
+}
 
-SECTIONS = Features(
-    {
+SECTIONS = {
         "doc_id": STRING,
         "section_id": STRING,
         "parent_id": STRING,
@@ -66,11 +78,9 @@ SECTIONS = Features(
         "start": INT32,
         "end": INT32,
         "elided": BOOL,
-    }
-)
+}
 
-SENTENCES = Features(
-    {
+SENTENCES = {
         "doc_id": STRING,
         "sentence_id": STRING,
         "section_id": STRING,
@@ -80,14 +90,12 @@ SENTENCES = Features(
         "text": STRING,
         "start": INT32,
         "end": INT32,
-        "tokens": List(STRING),
-        "token_starts": List(INT32),
-        "pos": List(STRING),
-    }
-)
+        "tokens": ListOf(STRING),
+        "token_starts": ListOf(INT32),
+        "pos": ListOf(STRING),
+}
 
-PARAGRAPHS = Features(
-    {
+PARAGRAPHS = {
         "doc_id": STRING,
         "paragraph_id": STRING,
         "paragraph": INT32,
@@ -99,22 +107,18 @@ PARAGRAPHS = Features(
         "end": INT32,
         "n_chars": INT32,
         "paragraph_hash": STRING,
-    }
-)
+}
 
-DUPLICATES = Features(
-    {
+DUPLICATES = {
         "doc_id": STRING,
         "cluster_id": STRING,
         "canonical_doc_id": STRING,
         "cluster_size": INT32,
         "similarity": FLOAT32,
         "is_canonical": BOOL,
-    }
-)
+}
 
-REMOVALS = Features(
-    {
+REMOVALS = {
         "page_id": STRING,
         "source_file": STRING,
         "edit_index": INT32,
@@ -123,11 +127,9 @@ REMOVALS = Features(
         "raw_end": INT32,
         "text": STRING,
         "replacement": STRING,
-    }
-)
+}
 
-NOTES = Features(
-    {
+NOTES = {
         "doc_id": STRING,
         "note_id": STRING,
         "marker": STRING,
@@ -136,11 +138,10 @@ NOTES = Features(
         "sentence_id": STRING,
         "raw_start": INT32,
         "raw_end": INT32,
-    }
-)
+}
 
 # Config name -> features, in the order the card lists them; "documents" is the default.
-CONFIGS: dict[str, Features] = {
+CONFIGS: dict[str, Columns] = {
     "documents": DOCUMENTS,
     "sections": SECTIONS,
     "sentences": SENTENCES,
@@ -163,15 +164,40 @@ UNIQUE_KEYS: dict[str, str] = {
 }
 
 
+def feature_dict(columns: Columns) -> dict[str, Any]:
+    """The columns as ``datasets`` writes its features (``Features.to_dict``)."""
+
+    def value(dtype: str) -> dict[str, str]:
+        return {"dtype": dtype, "_type": "Value"}
+
+    return {
+        name: {"feature": value(column.dtype), "_type": "List"} if isinstance(column, ListOf) else value(column)
+        for name, column in columns.items()
+    }
+
+
 @cache
 def arrow_schema(config: str) -> pa.Schema:
-    # datasets rebuilds the schema (and its metadata) on every access: a cost per page.
-    return CONFIGS[config].arrow_schema
+    """The config's Arrow schema, with the ``datasets`` features in its metadata as ``datasets`` puts them there."""
+    columns = CONFIGS[config]
+    fields = [
+        pa.field(name, pa.list_(_ARROW_TYPES[column.dtype]) if isinstance(column, ListOf) else _ARROW_TYPES[column])
+        for name, column in columns.items()
+    ]
+    metadata = {"huggingface": json.dumps({"info": {"features": feature_dict(columns)}})}
+    return pa.schema(fields, metadata=metadata)
 
 
-def schema_fingerprint(features: Features) -> str:
-    """sha256 of a config's features: it changes exactly when the columns or types do."""
-    canonical = json.dumps(features.to_dict(), sort_keys=True, ensure_ascii=False)
+def datasets_features(config: str):
+    """The config's ``datasets.Features`` (imports ``datasets``: for readers, not the build)."""
+    from datasets import Features
+
+    return Features.from_dict(feature_dict(CONFIGS[config]))
+
+
+def schema_fingerprint(features: dict[str, Any]) -> str:
+    """sha256 of a config's features (``feature_dict``'s form): it changes exactly when the columns or types do."""
+    canonical = json.dumps(features, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -6,14 +6,14 @@ import json
 import platform
 from collections.abc import Iterable
 from dataclasses import asdict
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
-import datasets
 import pyarrow as pa
 
 from .. import __version__
-from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, RAW_INPUTS, data_file, schema_fingerprint
+from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, RAW_INPUTS, data_file, feature_dict, schema_fingerprint
 from ..stages.ingest import sha256_hex
 from ..stages.tokens import Segmenter
 from . import writer
@@ -25,8 +25,8 @@ from .writer import WrittenData
 def config_entries(data: WrittenData) -> dict[str, dict[str, Any]]:
     """Each config's files, rows and schema fingerprint."""
     return {
-        name: {"files": [data_file(name)], "rows": data.rows[name], "schema_fingerprint": schema_fingerprint(CONFIGS[name])}
-        for name in CONFIGS
+        name: {"files": [data_file(name)], "rows": data.rows[name], "schema_fingerprint": schema_fingerprint(feature_dict(columns))}
+        for name, columns in CONFIGS.items()
     }
 
 
@@ -70,7 +70,7 @@ def build_facts(segmenter: Segmenter, options: BuildOptions) -> dict[str, Any]:
         "domain_dictionary": _domain_entry(segmenter),
         "pipeline_fingerprint": options.fingerprint,
         "pyarrow": pa.__version__,
-        "datasets": datasets.__version__,
+        "datasets": installed_version("datasets"),  # what loads the release; not imported to build it
         "python": platform.python_version(),
         "options": {"skip_rules": sorted(options.skip_rules), "parquet": writer.PARQUET_OPTIONS, "row_group_rows": writer.ROW_GROUP_ROWS},
     }

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import datasets
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -15,6 +14,9 @@ from ..errors import ReleaseError
 from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, data_file
 from ..stages.ingest import sha256_hex
 from ..versions import is_version, version_key
+
+if TYPE_CHECKING:
+    import datasets
 
 DEFAULT_RELEASES = Path("corpus") / "releases"
 
@@ -163,6 +165,8 @@ def load(
     Traceback (most recent call last):
     cadrespeech.errors.ReleaseError: no releases in /nonexistent; ...
     """
+    import datasets  # a second to import: only when a release is loaded
+
     if config not in CONFIGS:
         raise ReleaseError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
     file = checked_file(config, version, releases_folder)

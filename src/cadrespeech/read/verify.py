@@ -49,7 +49,7 @@ def verify_release(path: Path) -> list[str]:
         if table.num_rows != info["rows"]:
             problems.append(f"{file}: {table.num_rows} rows, the manifest says {info['rows']}")
         # A release is checked against its own manifest, so older releases stay verifiable.
-        if info["schema_fingerprint"] != schema_fingerprint(Features.from_arrow_schema(table.schema)):
+        if info["schema_fingerprint"] != schema_fingerprint(Features.from_arrow_schema(table.schema).to_dict()):
             problems.append(f"{file}: schema does not match the fingerprint in the manifest")
             continue
         tables[name] = rows

@@ -88,13 +88,40 @@ class Segmenter:
 
     @cached_property
     def _tags(self) -> dict[str, str]:
-        import jieba.posseg  # its import loads the default dictionary's tags: only when needed
-
         self._tokenizer.initialize()
-        tags = jieba.posseg.POSTokenizer(self._tokenizer).word_tag_tab
+        tags = self._dictionary_tags()
         for term, frequency, tag in self._domain_words:
             self._tokenizer.add_word(term, frequency, tag)
             tags[term] = tag
+        return tags
+
+    def _dictionary_tags(self) -> dict[str, str]:
+        """Each dictionary word's tag, parsed once per dictionary and kept beside jieba's own cache.
+
+        jieba.posseg parses the whole dictionary file for its tags each time a tagger is
+        made (a quarter of a second); the table is a pure function of the file's bytes.
+        """
+        import marshal
+
+        cache = Path(self._tokenizer.tmp_dir) / f"tags-{self.dictionary_sha256[:16]}.marshal"
+        try:
+            tags = marshal.loads(cache.read_bytes())
+            if isinstance(tags, dict):
+                return tags
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # missing or damaged: parse again
+        tags = {}
+        with self._tokenizer.get_dict_file() as handle:
+            for line in handle:  # read as posseg reads it: byte lines, stripped, then decoded
+                parts = line.strip().decode("utf-8").split(" ")
+                if len(parts) == 3:  # word, frequency, tag (posseg refuses any other line)
+                    tags[parts[0]] = parts[2]
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            temporary.write_bytes(marshal.dumps(tags))
+            os.replace(temporary, cache)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a read-only cache folder costs a parse, nothing else
         return tags
 
     @cached_property
