@@ -143,6 +143,33 @@ def unknown_word_share(release: Path) -> float:
     return sum(word not in tags for word in han) / max(1, len(han))
 
 
+def real_rebuild_ratios(raw: Path, out: Path) -> dict[str, float]:
+    """Cached rebuilds of real pages (jieba, 1 job): after changing 1% of them, and with nothing changed, over the full build.
+
+    A page is changed by one more byte (a newline) at its end: new bytes, so a new
+    sha256 and a page to process again, in whatever encoding it is written.
+    """
+    cache = out / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    full, _ = build(raw, out / "cached-full", "--jobs", "1", "--cache", str(cache))
+    pages = sorted(p for p in raw.rglob("*") if p.is_file())
+    for path in pages[::100]:
+        path.write_bytes(path.read_bytes() + b"\n")
+    changed, _ = build(raw, out / "cached-changed", "--jobs", "1", "--cache", str(cache))
+    unchanged, _ = build(raw, out / "cached-unchanged", "--jobs", "1", "--cache", str(cache))
+    return {
+        "rebuild_1_percent_changed_over_full": round(changed / full, 3),
+        "rebuild_nothing_changed_over_full": round(unchanged / full, 3),
+    }
+
+
+def import_seconds() -> float:
+    """``import cadrespeech`` in a fresh interpreter, the best of five (the first run warms the file cache)."""
+    script = "import time\nstart = time.perf_counter()\nimport cadrespeech\nprint(time.perf_counter() - start)"
+    runs = [float(subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout) for _ in range(5)]
+    return min(runs)
+
+
 def real_figures(raw: Path, out: Path) -> dict[str, float]:
     """Builds of real pages, one job and two, jieba and rjieba, against bare segmentation of the same text."""
     default_1, rss = build(raw, out / "default1", "--jobs", "1", "--no-cache")
@@ -169,6 +196,8 @@ def real_figures(raw: Path, out: Path) -> dict[str, float]:
         "two_jobs_speedup": round(default_1 / default_2, 2),
         "characters": chars,
         "peak_rss_bytes_jieba_1_job": rss,
+        "import_cadrespeech_seconds": round(import_seconds(), 3),
+        **real_rebuild_ratios(raw, out),  # last: it changes the raw pages
     }
 
 
