@@ -168,6 +168,6 @@ def test_a_build_puts_the_report_in_the_release_and_its_card_shows_the_figures(r
 
 def test_section_depths_count_every_document_once_and_show_no_empty_depth(release: Path) -> None:
     documents = pq.read_table(release / "documents/train-00000-of-00001.parquet", columns=["doc_id", "n_sections"])
-    depths = section_depths(release, documents.num_rows)
+    depths = section_depths([release / "sections/train-00000-of-00001.parquet"], documents.num_rows)
     assert sum(depths.values()) == documents.num_rows and all(depths.values())
     assert depths[0] == documents["n_sections"].to_pylist().count(0)

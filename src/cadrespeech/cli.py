@@ -19,6 +19,7 @@ from . import __version__
 from .build.citation import bibtex, load_cff, pinned_cff
 from .errors import CadrespeechError, ReleaseExists
 from .escaping import for_json, for_terminal
+from .schema import PAGES_PER_SHARD
 from .stages.clean import CleanConfig
 from .stages.ingest import read_page, sha256_hex
 from .stages.pipeline import process_page
@@ -87,7 +88,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--segmenter", choices=("jieba", "rjieba"), default="jieba", help="jieba (reference) or rjieba (fast; extra 'fast')")
     build.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes, or Ray Data (extra 'ray')")
     build.add_argument("--ray-address", default=None, help="an existing Ray cluster (default: start a local one)")
-    build.add_argument("--cache", type=Path, default=None, help="page-result cache folder (default: the user cache)")
+    build.add_argument(
+        "--pages-per-shard",
+        type=_positive,
+        default=PAGES_PER_SHARD,
+        metavar="N",
+        help=f"spread each config over a power of two of files, about N pages each (default: {PAGES_PER_SHARD})",
+    )
+    build.add_argument("--cache", type=Path, default=None, help="page and shard cache folder (default: the user cache)")
     build.add_argument("--no-cache", action="store_true", help="process every page afresh and cache nothing")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.add_argument(
@@ -167,6 +175,16 @@ def _run_clean(args: argparse.Namespace) -> int:
 # which takes a second to import and which ``clean`` does not need.
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _run_build(args: argparse.Namespace) -> int:
     from .build.cache import PageCache
     from .build.release import build_release
@@ -190,6 +208,7 @@ def _run_build(args: argparse.Namespace) -> int:
         engine=args.engine,
         ray_address=args.ray_address,
         progress=False if args.quiet else None,
+        pages_per_shard=args.pages_per_shard,
     )
     result = build_release(config)
     for report in result.problems:

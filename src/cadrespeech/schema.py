@@ -216,6 +216,54 @@ MANIFEST_LINE = "manifest.json sha256: `{}`"
 REPORT = "report"  # index.html and figures/*.png: the corpus report, made by the build
 
 
+# Pages per shard a build aims at: a config's rows are split over a power of two of
+# files, so that a corpus of a few thousand pages stays one file per config.
+PAGES_PER_SHARD = 5_000
+# Configs written whole (their rows are reckoned over the release, not page by page).
+UNSHARDED_CONFIGS: tuple[str, ...] = ("duplicates",)
+
+
+def shard_count(pages: int, pages_per_shard: int = PAGES_PER_SHARD) -> int:
+    """How many shards a release of ``pages`` pages has: the least power of two that keeps each near ``pages_per_shard``.
+
+    A power of two, so that when a corpus outgrows its count, each shard splits in two
+    (a page's shard is its sha256 modulo the count) rather than every page moving.
+
+    >>> shard_count(1), shard_count(5_000), shard_count(5_001), shard_count(12_000, 1_000)
+    (1, 1, 2, 16)
+    """
+    if pages_per_shard < 1:
+        raise ValueError("pages_per_shard must be at least 1")
+    count = 1
+    while count * pages_per_shard < pages:
+        count *= 2
+    return count
+
+
+def shard_of(raw_sha256: str, count: int) -> int:
+    """A page's shard: from its bytes alone, so pages with the same bytes share a shard and a page keeps its shard while it stays unchanged.
+
+    >>> shard_of("00000003" + "0" * 56, 2), shard_of("ffffffff" + "0" * 56, 4)
+    (1, 3)
+    """
+    return int(raw_sha256[:8], 16) % count
+
+
+def shard_file(config: str, index: int, count: int) -> str:
+    """Where one shard of a config's rows lies inside a release folder (the Hub's file naming).
+
+    >>> shard_file("sentences", 3, 16)
+    'sentences/train-00003-of-00016.parquet'
+    """
+    return f"{config}/train-{index:05d}-of-{count:05d}.parquet"
+
+
+def config_files(config: str, count: int) -> list[str]:
+    """Every file of a config in a release of ``count`` shards (an unsharded config has one)."""
+    count = 1 if config in UNSHARDED_CONFIGS else count
+    return [shard_file(config, index, count) for index in range(count)]
+
+
 def data_file(config: str) -> str:
-    """Where a config's rows lie inside a release folder (the Hub's file naming)."""
-    return f"{config}/train-00000-of-00001.parquet"
+    """A config's file in a release of one shard (every release before 0.7.0, and every small one)."""
+    return shard_file(config, 0, 1)

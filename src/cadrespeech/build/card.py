@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..escaping import for_markdown
-from ..schema import CONFIGS, DEFAULT_CONFIG, MANIFEST_LINE, Columns, ListOf, data_file
+from ..schema import CONFIGS, DEFAULT_CONFIG, MANIFEST_LINE, Columns, ListOf, config_files
 from .report import FIGURES
 
 if TYPE_CHECKING:
@@ -21,10 +21,11 @@ def _size_category(documents: int) -> str:
     return "n>1M"
 
 
-def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int]]) -> dict[str, Any]:
+def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int]], shards: int = 1) -> dict[str, Any]:
     """The YAML header that ``datasets`` and the Hub read: configs, features, licence.
 
-    ``splits`` maps each config to its rows and in-memory Arrow bytes.
+    ``splits`` maps each config to its rows and in-memory Arrow bytes; a config written
+    as several shards names them by a pattern, which ``datasets`` reads as one split.
     """
     return {
         "pretty_name": f"cadrespeech {version}",
@@ -41,7 +42,7 @@ def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int
         "configs": [
             {
                 "config_name": name,
-                "data_files": [{"split": "train", "path": data_file(name)}],
+                "data_files": [{"split": "train", "path": _files_pattern(name, shards)}],
                 **({"default": True} if name == DEFAULT_CONFIG else {}),
             }
             for name in CONFIGS
@@ -59,6 +60,16 @@ def card_metadata(version: str, documents: int, splits: dict[str, tuple[int, int
             if splits[name][0] or name == DEFAULT_CONFIG
         ],
     }
+
+
+def _files_pattern(config: str, shards: int) -> str:
+    """A config's files for the card: its one file, or the pattern that matches exactly its shards.
+
+    >>> _files_pattern("sentences", 1), _files_pattern("sentences", 4), _files_pattern("duplicates", 4)
+    ('sentences/train-00000-of-00001.parquet', 'sentences/train-*-of-00004.parquet', 'duplicates/train-00000-of-00001.parquet')
+    """
+    files = config_files(config, shards)
+    return files[0] if len(files) == 1 else f"{config}/train-*-of-{shards:05d}.parquet"
 
 
 def card_features(columns: Columns) -> list[dict[str, str]]:
@@ -83,13 +94,14 @@ def render_card(
     reports: tuple[PageReport, ...],
     prose: str,
     manifest_sha256: str,
+    shards: int = 1,
 ) -> str:
     """The card: YAML header, the project's prose, and this release's figures and checksum.
 
     Everything that came from a page or a file name is escaped (``for_markdown``), so it
     shows as text and cannot break the tables or the YAML header.
     """
-    metadata = card_metadata(version, statistics["documents"], splits)
+    metadata = card_metadata(version, statistics["documents"], splits, shards)
     header = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{header}---\n\n{prose.strip()}\n\n{_release_section(version, statistics, reports, manifest_sha256)}"
 

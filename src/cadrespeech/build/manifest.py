@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from .. import __version__
-from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, RAW_INPUTS, data_file, feature_dict, schema_fingerprint
+from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, PAGES_PER_SHARD, RAW_INPUTS, feature_dict, schema_fingerprint
 from ..stages.ingest import sha256_hex
 from ..stages.tokens import Segmenter
 from . import writer
@@ -25,14 +25,14 @@ from .writer import WrittenData
 def config_entries(data: WrittenData) -> dict[str, dict[str, Any]]:
     """Each config's files, rows and schema fingerprint."""
     return {
-        name: {"files": [data_file(name)], "rows": data.rows[name], "schema_fingerprint": schema_fingerprint(feature_dict(columns))}
+        name: {"files": data.config_files(name), "rows": data.rows[name], "schema_fingerprint": schema_fingerprint(feature_dict(columns))}
         for name, columns in CONFIGS.items()
     }
 
 
 def file_entries(folder: Path, data: WrittenData) -> dict[str, dict[str, Any]]:
     """sha256 and bytes of every file in ``folder`` (rows for the data), but the manifest, card and checksums."""
-    entries = {data_file(name): file_entry(folder / data_file(name), rows=data.rows[name]) for name in CONFIGS}
+    entries = {name: file_entry(folder / name, rows=rows) for name, (rows, _) in data.files.items()}
     entries[RAW_INPUTS] = file_entry(folder / RAW_INPUTS, rows=data.figures["pages"])
     for path in folder.rglob("*"):
         name = path.relative_to(folder).as_posix()
@@ -41,12 +41,16 @@ def file_entries(folder: Path, data: WrittenData) -> dict[str, dict[str, Any]]:
     return dict(sorted(entries.items()))
 
 
-def write_manifest(folder: Path, version: str, data: WrittenData, segmenter: Segmenter, options: BuildOptions) -> str:
+def write_manifest(
+    folder: Path, version: str, data: WrittenData, segmenter: Segmenter, options: BuildOptions, pages_per_shard: int = PAGES_PER_SHARD
+) -> str:
     """Write ``manifest.json``, listing every file already in ``folder``; return its sha256."""
     manifest = {
         "name": "cadrespeech",
         "version": version,
         "configs": config_entries(data),
+        # How pages were spread over each page config's files (schema.shard_count, shard_of).
+        "shards": {"count": data.shards, "pages_per_shard": pages_per_shard, "page_shard": "int(raw_sha256[:8], 16) % count"},
         "files": file_entries(folder, data),
         "raw_inputs": RAW_INPUTS,
         "page_errors": [asdict(r) for r in data.problems if r.status == "error"],
@@ -82,7 +86,7 @@ def seal(folder: Path, version: str, data: WrittenData, prose: str, manifest_sha
     The manifest vouches for every other file; these vouch for the manifest from outside it.
     """
     splits = {name: (data.rows[name], data.arrow_bytes[name]) for name in CONFIGS}
-    card = render_card(version, data.figures, splits, data.problems, prose, manifest_sha256)
+    card = render_card(version, data.figures, splits, data.problems, prose, manifest_sha256, data.shards)
     (folder / CARD).write_text(card, encoding="utf-8", newline="\n")
     (folder / CHECKSUMS).write_text(checksum_lines(folder, (CARD, MANIFEST)), encoding="utf-8", newline="\n")
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import fcntl
 import heapq
+import json
 import os
 import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from tqdm import tqdm
 
 from .. import __version__
 from ..errors import PageError, ReleaseError, ReleaseExists
-from ..schema import CITATION, REPORT
+from ..schema import CITATION, REPORT, shard_count
 from ..stages.ingest import RawListing, list_raw_pages
 from ..versions import parse_version
 from .cache import pipeline_fingerprint, usable_cache
@@ -33,7 +35,8 @@ from .executor import local_results, segmenter_for
 from .manifest import config_entries, seal, write_manifest
 from .report import write_report
 from .results import BuildConfig, BuildOptions, PageReport, PageResult
-from .writer import WrittenData, write_data
+from .shards import ShardCache, ShardPlan, WrittenShard, copied_shard, discard_work, plan_shards
+from .writer import ShardItem, WrittenData, write_data, writer_facts
 
 CARD_PROSE = "DATASET_CARD.md"  # the card's prose, shipped in the package's data folder
 @dataclass(frozen=True, slots=True)
@@ -83,11 +86,16 @@ def build_release(config: BuildConfig) -> BuildResult:
             with clock.step("fingerprint and cache"):
                 options = replace(config.pages, fingerprint=pipeline_fingerprint(config.pages, segmenter))
                 options, warnings = usable_cache(options)
-            results = _with_listing_problems(_results(listing, config, options), listing.problems)
+            with clock.step("shards: plan and copy from the cache"):
+                plan, copied, store = _plan(listing, config, options, temporary)
+            pages = [path for index, shard in enumerate(plan.pages) if index not in copied for path in shard]
+            items = _shard_items(plan, copied, temporary, _results(pages, config, options), listing.problems)
             show = sys.stderr.isatty() if config.progress is None else config.progress
-            results = tqdm(results, total=listing.entries, desc="pages", unit="page", file=sys.stderr, disable=not show)
+            items = tqdm(items, total=listing.entries, desc="pages", unit="page", file=sys.stderr, disable=not show)
+            keep = None if store is None else partial(_keep, store, plan, temporary)
             with clock.step("pages: process and write"):
-                data = write_data(temporary, results)
+                data = write_data(temporary, items, plan, copied, keep)
+                discard_work(temporary)
             if not data.figures["documents"]:
                 raise ReleaseError(f"{config.raw_dir}: {_no_documents(data)}; nothing was released")
             with clock.step("citation and report"):
@@ -96,7 +104,7 @@ def build_release(config: BuildConfig) -> BuildResult:
                 facts = {"version": version, "configs": config_entries(data), "statistics": data.figures}
                 write_report(temporary, temporary / REPORT, {**facts, "build": {"cadrespeech": __version__}})
             with clock.step("manifest, card, checksums"):
-                manifest_sha256 = write_manifest(temporary, version, data, segmenter, options)
+                manifest_sha256 = write_manifest(temporary, version, data, segmenter, options, config.pages_per_shard)
                 seal(temporary, version, data, card_path.read_text(encoding="utf-8"), manifest_sha256)
             with clock.step("publish"):
                 status = _publish(temporary, final)
@@ -176,9 +184,25 @@ def _named(files: list[str], limit: int = 10) -> str:
     return shown + (f" and {len(files) - limit} more" if len(files) > limit else "")
 
 
-def _results(listing: RawListing, config: BuildConfig, options: BuildOptions) -> Iterator[PageResult]:
-    """The pages' results in path order, from local processes or Ray."""
-    paths = list(listing.pages)
+def _plan(
+    listing: RawListing, config: BuildConfig, options: BuildOptions, release: Path
+) -> tuple[ShardPlan, frozenset[int], ShardCache | None]:
+    """The pages' shards; with a cache, the shards found in it, already copied into ``release``."""
+    count = shard_count(len(listing.pages), config.pages_per_shard)
+    # A profile times the work, so it copies nothing from the cache (and keeps nothing).
+    store = ShardCache(Path(options.cache)) if options.cache and not options.profile else None
+    key_facts = None if store is None else json.dumps([options.fingerprint, writer_facts()])
+    plan = plan_shards(list(listing.pages), config.raw_dir, count, key_facts)
+    copied = frozenset(index for index in range(count) if store is not None and store.copy_into(plan.keys[index], release, index))
+    return plan, copied, store
+
+
+def _keep(store: ShardCache, plan: ShardPlan, release: Path, shard: WrittenShard) -> str | None:
+    return store.keep(plan.keys[shard.index], release, shard)
+
+
+def _results(paths: list[Path], config: BuildConfig, options: BuildOptions) -> Iterator[PageResult]:
+    """The pages' results in the order of ``paths``, from local processes or Ray."""
     if config.engine == "ray":
         from .ray_engine import ray_results
 
@@ -188,14 +212,24 @@ def _results(listing: RawListing, config: BuildConfig, options: BuildOptions) ->
     return local_results(paths, config.raw_dir, options, max(1, config.jobs))
 
 
-def _with_listing_problems(results: Iterable[PageResult], problems: tuple[PageError, ...]) -> Iterator[PageResult]:
-    """The pages' results with a failed page for each entry that could not be one, in path order.
+def _shard_items(
+    plan: ShardPlan, copied: frozenset[int], release: Path, results: Iterator[PageResult], problems: tuple[PageError, ...]
+) -> Iterator[ShardItem]:
+    """Every entry of the raw folder as (shard, result), shard by shard and in path order within each.
 
-    Both come sorted by relative path, so the report lists every entry of the raw
-    folder in one order, and its counts add up to the entries.
+    Processed pages come from ``results`` (in plan order); a copied shard's pages come
+    as the summaries kept with it; an entry that could not be a page fails, in shard 0.
     """
-    failed = (PageResult(PageReport(p.path, None, "error", stage=p.stage, reason=p.reason)) for p in problems)
-    return heapq.merge(results, failed, key=lambda result: result.report.source)
+
+    def pages() -> Iterator[ShardItem]:
+        for index, shard in enumerate(plan.pages):
+            if index in copied:
+                yield from ((index, summary) for summary in copied_shard(release, index)[1])
+            else:
+                yield from ((index, next(results)) for _ in shard)
+
+    failed = ((0, PageResult(PageReport(p.path, None, "error", stage=p.stage, reason=p.reason))) for p in problems)
+    return heapq.merge(pages(), failed, key=lambda item: (item[0], item[1].report.source))
 
 
 def _differing_files(left: Path, right: Path) -> list[str]:

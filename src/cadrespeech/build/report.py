@@ -20,10 +20,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
+from ..datafiles import config_paths, iter_batches, read_config
 from ..escaping import for_terminal
-from ..schema import data_file
 
 # Genres as the release names them, with the English label a figure shows.
 GENRE_LABELS: dict[str, str] = {
@@ -88,21 +87,21 @@ def write_report(release: Path, out: Path, manifest: dict[str, Any]) -> Path:
 
 def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The figures' and tables' data, read column by column from the release's files."""
-    documents = pq.read_table(release / data_file("documents"), columns=["doc_id", "title", "date", "genre", "is_speech", "n_chars"])
+    documents = read_config(config_paths(release, "documents", manifest), ["doc_id", "title", "date", "genre", "is_speech", "n_chars"])
     dates = documents["date"].to_pylist()
     configs = manifest.get("configs", {})
     facts: dict[str, Any] = {
         "statistics": manifest.get("statistics", {}),
         "lengths": [n for n, speech in zip(documents["n_chars"].to_pylist(), documents["is_speech"].to_pylist(), strict=True) if speech],
-        "depths": section_depths(release, documents.num_rows),
+        "depths": section_depths(config_paths(release, "sections", manifest), documents.num_rows),
         "years": Counter(d[:4] if d else "unknown" for d in dates),
         "genres": Counter(documents["genre"].to_pylist()),
-        "top_terms": top_terms(release),
+        "top_terms": top_terms(config_paths(release, "sentences", manifest)),
         "clusters": [],
     }
     if "duplicates" in configs:
         titles = dict(zip(documents["doc_id"].to_pylist(), documents["title"].to_pylist(), strict=True))
-        duplicates = pq.read_table(release / data_file("duplicates")).filter(pc.field("cluster_size") >= 2)
+        duplicates = read_config(config_paths(release, "duplicates", manifest)).filter(pc.field("cluster_size") >= 2)
         members: dict[str, list[str]] = {}
         for row in duplicates.to_pylist():
             members.setdefault(row["canonical_doc_id"], []).append(row["doc_id"])
@@ -113,7 +112,7 @@ def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
-def section_depths(release: Path, documents: int) -> Counter[int]:
+def section_depths(files: list[Path], documents: int) -> Counter[int]:
     """How many documents reach each section depth (0: none), a row group at a time.
 
     A document's sections are contiguous rows, so one pass with the current document's
@@ -121,7 +120,7 @@ def section_depths(release: Path, documents: int) -> Counter[int]:
     """
     depths: Counter[int] = Counter()
     current, deepest = None, 0
-    for batch in pq.ParquetFile(release / data_file("sections")).iter_batches(columns=["doc_id", "level"], batch_size=50_000):
+    for batch in iter_batches(files, ["doc_id", "level"], 50_000):
         for doc, level in zip(batch.column("doc_id").to_pylist(), batch.column("level").to_pylist(), strict=True):
             if doc != current:
                 if current is not None:
@@ -135,12 +134,11 @@ def section_depths(release: Path, documents: int) -> Counter[int]:
     return depths
 
 
-def top_terms(release: Path) -> list[tuple[str, str, int]]:
+def top_terms(files: list[Path]) -> list[tuple[str, str, int]]:
     """The most frequent content words (two characters or more), counted a row group at a time."""
     counts: Counter[str] = Counter()
     tags = pa.array(TERM_TAGS)
-    parquet = pq.ParquetFile(release / data_file("sentences"))
-    for batch in parquet.iter_batches(columns=["tokens", "pos"], batch_size=20_000):
+    for batch in iter_batches(files, ["tokens", "pos"], 20_000):
         words, pos = pc.list_flatten(batch.column("tokens")), pc.list_flatten(batch.column("pos"))
         keep = pc.and_(pc.is_in(pos, value_set=tags), pc.greater_equal(pc.utf8_length(words), 2))
         # Count "word/tag" strings in Arrow; only the distinct ones reach Python.

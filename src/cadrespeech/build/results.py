@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..schema import PAGES_PER_SHARD
 from ..stages.clean import CleanConfig
 from ..stages.reprints import SpeechSignature
 
@@ -47,6 +48,30 @@ class PageResult:
     cache_problem: str | None = None  # why this result could not be cached, if it could not
     timings: tuple[tuple[str, float], ...] = ()  # seconds per pipeline step, when profiling
 
+    def summary(self) -> PageSummary:
+        paragraphs = self.tables.get("paragraphs")
+        hashes: tuple[tuple[str, str | None], ...] = ()
+        if paragraphs is not None:
+            hashes = tuple(zip(paragraphs["doc_id"].to_pylist(), paragraphs["paragraph_hash"].to_pylist(), strict=True))
+        rows = tuple((name, table.num_rows) for name, table in self.tables.items())
+        return PageSummary(self.report, rows, self.tally, self.signatures, hashes, self.cache_problem, self.timings)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What the release's figures, reprint clusters and ``raw_inputs.jsonl`` need of a page: all of it but its rows.
+
+    A shard copied whole from the cache brings its pages' summaries, not their rows.
+    """
+
+    report: PageReport
+    rows: tuple[tuple[str, int], ...] = ()  # rows per config
+    tally: PageTally = PageTally()
+    signatures: tuple[SpeechSignature, ...] = ()
+    paragraph_hashes: tuple[tuple[str, str | None], ...] = ()  # (doc_id, paragraph_hash) per paragraph
+    cache_problem: str | None = None
+    timings: tuple[tuple[str, float], ...] = ()
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -80,3 +105,4 @@ class BuildConfig:
     engine: str = "local"  # or "ray"
     ray_address: str | None = None
     progress: bool | None = None
+    pages_per_shard: int = PAGES_PER_SHARD  # the release's layout: each page config in a power of two of files

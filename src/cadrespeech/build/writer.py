@@ -1,15 +1,17 @@
-"""Stream page results into the release's Parquet files and ``raw_inputs.jsonl``, gathering its figures.
+"""Stream page results into the release's Parquet shards and ``raw_inputs.jsonl``, gathering its figures.
 
-Rows are written in row groups of a fixed number of rows per config, in the order
-the results come (the pages' sorted paths), so memory holds a few groups, not the
-corpus, and the bytes do not depend on how the pages were processed.
+Pages come shard by shard (``shards``), in path order within each. Each shard's rows
+are written in row groups of a fixed number of rows per config, in the order the
+results come, so memory holds a few groups, not the corpus, and the bytes do not
+depend on how the pages were processed. A shard copied from the cache brings its
+pages' summaries instead of their rows.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..schema import CONFIGS, RAW_INPUTS, arrow_schema, data_file
+from ..schema import CONFIGS, PAGE_CONFIGS, RAW_INPUTS, arrow_schema, config_files, feature_dict, schema_fingerprint
 from ..stages.reprints import ParagraphTally, ReprintIndex, cluster_figures
-from .results import PageReport, PageResult
+from .results import PageReport, PageResult, PageSummary
+from .shards import ShardPlan, WrittenShard, copied_shard
 
 # Fixed writer settings: part of what makes two builds byte-identical.
 PARQUET_OPTIONS: dict[str, Any] = {
@@ -43,51 +46,135 @@ ROW_GROUP_ROWS: dict[str, int] = {
 }
 
 
+def writer_facts() -> str:
+    """Everything besides its pages and the pipeline that decides a shard file's bytes."""
+    schemas = {name: schema_fingerprint(feature_dict(columns)) for name, columns in CONFIGS.items()}
+    return json.dumps([PARQUET_OPTIONS, ROW_GROUP_ROWS, pa.__version__, schemas], sort_keys=True)
+
+
 @dataclass(frozen=True, slots=True)
 class WrittenData:
-    """What the data files hold: rows and in-memory bytes per config, the figures, the pages that failed or were skipped."""
+    """What the data files hold: files, rows and in-memory bytes per config, the figures, the pages that failed or were skipped."""
 
-    rows: dict[str, int]
-    arrow_bytes: dict[str, int]
+    files: dict[str, tuple[int, int]]  # release path -> (rows, in-memory Arrow bytes), every data file
     figures: dict[str, Any]
     problems: tuple[PageReport, ...]
-    uncached: tuple[str, ...]  # why page results could not be cached
+    uncached: tuple[str, ...]  # why page results or shards could not be cached
     timings: dict[str, float]  # seconds per pipeline step over all pages, when profiling
+    shards: int = 1
+    copied_shards: int = 0  # taken whole from the cache
+
+    def config_files(self, name: str) -> list[str]:
+        return config_files(name, self.shards)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        return {name: sum(self.files[f][0] for f in self.config_files(name)) for name in CONFIGS}
+
+    @property
+    def arrow_bytes(self) -> dict[str, int]:
+        return {name: sum(self.files[f][1] for f in self.config_files(name)) for name in CONFIGS}
 
 
-def write_data(folder: Path, results: Iterable[PageResult]) -> WrittenData:
-    """Write every config's Parquet file and ``raw_inputs.jsonl`` into ``folder``; reprint clusters at the end."""
-    writers = {}
-    for name in CONFIGS:
-        (folder / data_file(name)).parent.mkdir(parents=True)
-        writers[name] = _TableWriter(folder / data_file(name), name)
+ShardItem = tuple[int, PageResult | PageSummary]  # a page's shard, and its result (or a copied shard's summary)
+# Called with each shard as soon as its files are complete (to keep it in the cache); returns why it could not be kept.
+KeepShard = Callable[[WrittenShard], str | None]
+
+
+def write_data(
+    folder: Path, items: Iterable[ShardItem], plan: ShardPlan, copied: frozenset[int] = frozenset(), keep: KeepShard | None = None
+) -> WrittenData:
+    """Write every shard's Parquet files and ``raw_inputs.jsonl`` into ``folder``; reprint clusters at the end.
+
+    ``items`` come in shard order; the shards in ``copied`` are already in ``folder``
+    and come as summaries. Every shard gets its files, if only empty ones.
+    """
     tally = _PageStream()
+    files: dict[str, tuple[int, int]] = {}
+    current: _ShardWriter | None = None
+
+    def advance(to: int) -> _ShardWriter | None:
+        """Finish the current shard and every empty one before ``to``; start shard ``to``."""
+        start = 0 if current is None else current.index + 1
+        if current is not None:
+            _finish(current, files, tally, keep)
+        if to < start:
+            raise RuntimeError(f"shard {to} came after shard {start - 1}: pages must come shard by shard")
+        for index in range(start, to):
+            _finish(_ShardWriter(folder, plan, index, index in copied, keep is not None), files, tally, keep)
+        return _ShardWriter(folder, plan, to, to in copied, keep is not None) if to < plan.count else None
+
     with (folder / RAW_INPUTS).open("w", encoding="utf-8", newline="\n") as inputs:
-        for result in results:
-            report = tally.add(result)
+        for index, item in items:
+            if current is None or index != current.index:
+                current = advance(index)
+            summary = item.summary() if isinstance(item, PageResult) else item
+            report = tally.add(summary)
             # Every page's report is written as it comes, not kept: a 100k-page build's
             # reports would otherwise be a large share of its memory.
             inputs.write(json.dumps(asdict(report), ensure_ascii=False, sort_keys=True) + "\n")
-            if report.status == "ok":
-                for name, table in result.tables.items():
-                    writers[name].add(table)
+            current.add(item, summary, report)
+        advance(plan.count)
     duplicates = tally.reprints.columns()
-    writers["duplicates"].add(pa.Table.from_pydict(duplicates, schema=arrow_schema("duplicates")))
-    for writer in writers.values():
-        writer.close()
+    name = config_files("duplicates", plan.count)[0]
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    writer = _TableWriter(folder / name, "duplicates")
+    writer.add(pa.Table.from_pydict(duplicates, schema=arrow_schema("duplicates")))
+    writer.close()
+    files[name] = (writer.rows, writer.arrow_bytes)
     figures = {
         **tally.statistics.figures(),
         "reprints": cluster_figures(duplicates),
         "template_paragraphs": tally.paragraphs.figures(),
     }
     return WrittenData(
-        rows={name: writer.rows for name, writer in writers.items()},
-        arrow_bytes={name: writer.arrow_bytes for name, writer in writers.items()},
+        files=dict(sorted(files.items())),
         figures=figures,
         problems=tuple(tally.problems),
         uncached=tuple(tally.uncached),
         timings=dict(tally.timings),
+        shards=plan.count,
+        copied_shards=len(copied),
     )
+
+
+class _ShardWriter:
+    """One shard's files: written from its pages' tables, or, for a shard copied from the cache, already there."""
+
+    def __init__(self, folder: Path, plan: ShardPlan, index: int, copied: bool, kept: bool) -> None:
+        self.folder, self.index, self.copied, self.kept = folder, index, copied, kept
+        self.names = dict(zip(PAGE_CONFIGS, plan.files(index), strict=True))
+        self.writers: dict[str, _TableWriter] = {}
+        if not copied:
+            for config, name in self.names.items():
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                self.writers[config] = _TableWriter(folder / name, config)
+        self.summaries: list[PageSummary] = []
+
+    def add(self, item: PageResult | PageSummary, summary: PageSummary, report: PageReport) -> None:
+        if self.copied:
+            return
+        if self.kept:  # for the cache, which keeps a shard with its pages' summaries
+            self.summaries.append(summary)
+        if isinstance(item, PageResult) and report.status == "ok":
+            for config, table in item.tables.items():
+                self.writers[config].add(table)
+
+
+def _finish(shard: _ShardWriter, files: dict[str, tuple[int, int]], tally: _PageStream, keep: KeepShard | None) -> None:
+    """Close a shard's files and note them; a copied shard's pages are counted here, from their summaries."""
+    if shard.copied:
+        figures, _ = copied_shard(shard.folder, shard.index)
+        files.update(figures)
+        return
+    for writer in shard.writers.values():
+        writer.close()
+    written = {name: (shard.writers[config].rows, shard.writers[config].arrow_bytes) for config, name in shard.names.items()}
+    files.update(written)
+    if keep is not None:
+        problem = keep(WrittenShard(shard.index, written, tuple(shard.summaries)))
+        if problem:
+            tally.uncached.append(f"shard {shard.index}: {problem}")
 
 
 class _PageStream:
@@ -102,12 +189,12 @@ class _PageStream:
         self.timings: Counter[str] = Counter()
         self.seen: set[bytes] = set()  # sha256 digests of the pages so far (the paths are in raw_inputs.jsonl)
 
-    def add(self, result: PageResult) -> PageReport:
+    def add(self, summary: PageSummary) -> PageReport:
         """Count one page; its report, marked a duplicate if its bytes came before."""
-        report = result.report
-        if result.cache_problem:
-            self.uncached.append(result.cache_problem)
-        for step, seconds in result.timings:
+        report = summary.report
+        if summary.cache_problem:
+            self.uncached.append(summary.cache_problem)
+        for step, seconds in summary.timings:
             self.timings[step] += seconds
         digest = bytes.fromhex(report.sha256) if report.sha256 else None
         if digest and report.status != "error" and digest in self.seen:
@@ -119,11 +206,12 @@ class _PageStream:
         if report.status != "ok":
             self.problems.append(report)
             return report
-        self.statistics.add(result)
-        for speech in result.signatures:
+        self.statistics.add(summary)
+        for speech in summary.signatures:
             self.reprints.add(speech)
-        table = result.tables["paragraphs"]
-        self.paragraphs.add(table["doc_id"].to_pylist(), table["paragraph_hash"].to_pylist())
+        if summary.paragraph_hashes:
+            doc_ids, hashes = zip(*summary.paragraph_hashes, strict=True)
+            self.paragraphs.add(list(doc_ids), list(hashes))
         return report
 
 
@@ -180,12 +268,12 @@ class _Statistics:
         self.removed: Counter[str] = Counter()
         self.removed_chars: Counter[str] = Counter()
 
-    def add(self, result: PageResult) -> None:
-        for name, table in result.tables.items():
-            self.counts[name] += table.num_rows
-        self.counts["tokens"] += result.tally.tokens
-        self.counts["characters"] += result.tally.characters
-        for rule, edits, chars in result.tally.removed:
+    def add(self, summary: PageSummary) -> None:
+        for name, rows in summary.rows:
+            self.counts[name] += rows
+        self.counts["tokens"] += summary.tally.tokens
+        self.counts["characters"] += summary.tally.characters
+        for rule, edits, chars in summary.tally.removed:
             self.removed[rule] += edits
             self.removed_chars[rule] += chars
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..datafiles import config_rows, read_config
 from ..errors import ReleaseError
-from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, data_file
+from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST
 from ..stages.ingest import sha256_hex
 from ..versions import is_version, version_key
 
@@ -87,6 +88,8 @@ def _manifest_shape_problem(manifest: Any) -> str | None:
     for name, info in manifest["configs"].items():
         if not (isinstance(info, dict) and type(info.get("rows")) is int and isinstance(info.get("files"), list)):
             return f"config {name!r} lacks its rows or files"
+        if not all(isinstance(file, str) for file in info["files"]):
+            return f"config {name!r} names a file that is not a path"
     return None
 
 
@@ -169,15 +172,16 @@ def load(
 
     if config not in CONFIGS:
         raise ReleaseError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
-    file = checked_file(config, version, releases_folder)
-    if pq.ParquetFile(file).metadata.num_rows == 0:
+    files = checked_files(config, version, releases_folder)
+    if config_rows(files) == 0:
         # ``datasets`` cannot read a split with no rows (a release whose pages carry no
         # notes, say); the config is then an empty table of the release's own columns.
-        empty = datasets.Dataset(pq.read_table(file))
+        empty = datasets.Dataset(pq.read_table(files[0]))
         return datasets.IterableDataset.from_generator(_no_rows, features=empty.features) if streaming else empty
     # The release's own features (in its Parquet schema) type the columns, so a release
     # written by an older cadrespeech loads as it was written.
-    return datasets.load_dataset("parquet", data_files={"train": str(file)}, split=split, streaming=streaming)
+    # Shards are one split, in their order: the rows come as one file would give them.
+    return datasets.load_dataset("parquet", data_files={"train": [str(file) for file in files]}, split=split, streaming=streaming)
 
 
 def _no_rows() -> Any:
@@ -192,7 +196,7 @@ def shared_paragraphs(
     One entry per recurring text, most widespread first: its ``paragraph_hash``, the
     ``doc_ids`` sharing it (sorted), and its ``text`` as first found.
     """
-    table = pq.read_table(checked_file("paragraphs", version or "latest", releases_folder), columns=["doc_id", "paragraph_hash", "text"])
+    table = read_config(checked_files("paragraphs", version or "latest", releases_folder), ["doc_id", "paragraph_hash", "text"])
     table = table.filter(pc.field("paragraph_hash").is_valid())
     groups = table.group_by("paragraph_hash", use_threads=False).aggregate([("doc_id", "distinct"), ("text", "first")])
     found = [
@@ -203,14 +207,17 @@ def shared_paragraphs(
     return sorted(found, key=lambda entry: (-len(entry["doc_ids"]), entry["paragraph_hash"]))
 
 
-def checked_file(config: str, version: str | Path, releases_folder: str | Path | None) -> Path:
-    """A config's Parquet file in a release, after checking it against the manifest."""
+def checked_files(config: str, version: str | Path, releases_folder: str | Path | None) -> list[Path]:
+    """A config's Parquet files in a release (one, or its shards in order), after checking them against the manifest."""
     path = release_path(version, releases_folder)
     manifest = read_manifest(path)
     configs = manifest.get("configs", {})
     if config not in configs:
         raise ReleaseError(f"{path} has no {config} config (it has {', '.join(configs)}); it came in a later release")
-    problems = check_manifest_checksum(path, manifest) + check_files(path, manifest, [data_file(config)])
+    names = configs[config]["files"]
+    problems = check_manifest_checksum(path, manifest) + check_files(path, manifest, names)
+    if not names:
+        problems.append(f"{path / MANIFEST}: config {config} names no files")
     if problems:
         raise ReleaseError("; ".join(problems))
-    return path / data_file(config)
+    return [path / name for name in names]

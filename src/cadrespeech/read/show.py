@@ -6,6 +6,7 @@ Only ``find_document`` and ``read_raw_text`` touch the disk; the views are pure.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from ..datafiles import config_paths
 from ..errors import CadrespeechError
 from ..escaping import for_terminal
 from ..records import Edit, Section
-from ..schema import data_file
+from ..schema import MANIFEST
 from ..stages.ingest import decode_page, read_page
 
 DEFAULT_RAW = Path("corpus") / "raw"
@@ -90,11 +92,21 @@ def find_document(release: Path, doc_id: str) -> ShownDocument:
 
 
 def _rows(release: Path, config: str, column: str, value: str) -> list[dict[str, Any]]:
-    path = release / data_file(config)
-    if not path.is_file():
-        raise CadrespeechError(f"{path}: missing; the release is incomplete (check it with: cadrespeech verify {release})")
+    paths = config_paths(release, config, _manifest(release))
+    for path in paths:
+        if not path.is_file():
+            raise CadrespeechError(f"{path}: missing; the release is incomplete (check it with: cadrespeech verify {release})")
     # A filter reads only the matching rows, not the whole corpus, into memory.
-    return pq.read_table(path, filters=[(column, "=", value)]).to_pylist()
+    return [row for path in paths for row in pq.read_table(path, filters=[(column, "=", value)]).to_pylist()]
+
+
+def _manifest(release: Path) -> dict[str, Any] | None:
+    """The manifest, for the list of a config's files; None if it cannot be read (the files are then looked for by name)."""
+    try:
+        manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def _hint(release: Path, doc_id: str) -> str:

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
 from ..errors import ReleaseError
-from ..schema import CARD, CONFIGS, MANIFEST, MANIFEST_LINE, RAW_INPUTS, UNIQUE_KEYS, data_file, schema_fingerprint
+from ..schema import CARD, CONFIGS, MANIFEST, MANIFEST_LINE, RAW_INPUTS, UNIQUE_KEYS, config_files, data_file, schema_fingerprint
 from ..stages.ingest import sha256_hex
 from ..stages.reprints import ParagraphTally, cluster_figures, paragraph_hash
 from .loader import CHECKSUMS_SINCE, built_by, check_files, check_manifest_checksum, read_manifest
@@ -33,30 +34,34 @@ def verify_release(path: Path) -> list[str]:
     problems += _check_listing(path, manifest)
     tables: dict[str, list[dict[str, Any]]] = {}
     for name in _expected_configs(manifest):
-        file = path / data_file(name)
         info = manifest.get("configs", {}).get(name)
         if info is None:
             problems.append(f"{path / MANIFEST}: config {name} is not listed")
             continue
-        if not file.is_file():
+        files = [path / file for file in info["files"]]
+        if not files or not all(file.is_file() for file in files):
             continue  # already reported as missing
         try:
-            table = pq.read_table(file)
-            rows = table.to_pylist()
+            parts = [pq.read_table(file) for file in files]
         except Exception as error:  # a damaged file: say so and go on with the others
-            problems.append(f"{file}: not a readable Parquet file ({type(error).__name__}: {error})")
+            problems.append(f"{path / name}: a file is not readable Parquet ({type(error).__name__}: {error})")
             continue
+        for file, part in zip(files, parts, strict=True):
+            stated = manifest["files"].get(file.relative_to(path).as_posix(), {}).get("rows")
+            if stated is not None and part.num_rows != stated:
+                problems.append(f"{file}: {part.num_rows} rows, the manifest says {stated}")
+        table = parts[0] if len(parts) == 1 else pa.concat_tables(parts)
         if table.num_rows != info["rows"]:
-            problems.append(f"{file}: {table.num_rows} rows, the manifest says {info['rows']}")
+            problems.append(f"{path / name}: {table.num_rows} rows, the manifest says {info['rows']}")
         # A release is checked against its own manifest, so older releases stay verifiable.
         if info["schema_fingerprint"] != schema_fingerprint(Features.from_arrow_schema(table.schema).to_dict()):
-            problems.append(f"{file}: schema does not match the fingerprint in the manifest")
+            problems.append(f"{path / name}: schema does not match the fingerprint in the manifest")
             continue
-        tables[name] = rows
+        tables[name] = table.to_pylist()
         key = UNIQUE_KEYS.get(name)
         if key:
-            repeated = [value for value, count in Counter(row[key] for row in rows).items() if count > 1]
-            problems += _capped(f"{file}: {key} {value} occurs more than once" for value in repeated)
+            repeated = [value for value, count in Counter(row[key] for row in tables[name]).items() if count > 1]
+            problems += _capped(f"{_named(path, name)}: {key} {value} occurs more than once" for value in repeated)
     if {"documents", "sections", "sentences"} <= tables.keys():
         problems += _check_offsets(path, tables)
     if {"documents", "paragraphs", "duplicates"} <= tables.keys():
@@ -81,20 +86,41 @@ def _check_card(path: Path, manifest: dict[str, Any]) -> list[str]:
 
 
 def _check_listing(path: Path, manifest: dict[str, Any]) -> list[str]:
-    """Each config names exactly its data file, and the manifest lists it with its rows."""
+    """Each config names exactly its files (one, or its shards), and the manifest lists each with its rows."""
     problems = []
+    shards = manifest.get("shards", {}).get("count", 1) if isinstance(manifest.get("shards"), dict) else 1
+    if not (type(shards) is int and shards >= 1 and shards & (shards - 1) == 0):
+        return [f"{path / MANIFEST}: shards.count is {shards!r}, not a power of two"]
     for name, info in manifest["configs"].items():
         if name not in CONFIGS:
             problems.append(f"{path / MANIFEST}: config {name!r} is not one cadrespeech writes")
             continue
-        if info["files"] != [data_file(name)]:
-            problems.append(f"{path / MANIFEST}: config {name} names files {info['files']}, not {[data_file(name)]}")
-        entry = manifest["files"].get(data_file(name))
-        if entry is None:
-            problems.append(f"{path / data_file(name)}: the manifest does not list this file, so nothing vouches for it")
-        elif entry.get("rows") != info["rows"]:
-            problems.append(f"{path / MANIFEST}: config {name} says {info['rows']} rows, its file entry {entry.get('rows')}")
+        expected = config_files(name, shards)
+        if info["files"] != expected:
+            problems.append(f"{path / MANIFEST}: config {name} names files {_few(info['files'])}, not {_few(expected)}")
+            continue
+        listed = 0
+        for file in expected:
+            entry = manifest["files"].get(file)
+            if entry is None:
+                problems.append(f"{path / file}: the manifest does not list this file, so nothing vouches for it")
+            elif type(entry.get("rows")) is not int:
+                problems.append(f"{path / MANIFEST}: the entry for {file} has no row count")
+            else:
+                listed += entry["rows"]
+        if listed != info["rows"] and not any("vouches" in p or "row count" in p for p in problems):
+            problems.append(f"{path / MANIFEST}: config {name} says {info['rows']} rows, its file entries {listed}")
     return problems
+
+
+def _named(path: Path, config: str) -> Path:
+    """What a message names for a config: its one file, or, for a sharded config, its folder."""
+    file = path / data_file(config)
+    return file if file.is_file() else path / config
+
+
+def _few(files: list[Any]) -> str:
+    return str(files) if len(files) <= 3 else f"[{files[0]!r}, … {len(files)} files]"
 
 
 def _check_figures(path: Path, manifest: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> list[str]:
@@ -193,7 +219,7 @@ def _is_calendar_date(value: str) -> bool:
 
 def _check_dates(path: Path, documents: list[dict[str, Any]]) -> list[str]:
     """``date`` and ``published`` (where a release has it) are real days, YYYY-MM-DD, or null."""
-    file = path / data_file("documents")
+    file = _named(path, "documents")
     return _capped(
         f"{file}: {row['doc_id']} {column} {row[column]!r} is not a calendar date YYYY-MM-DD"
         for row in documents
@@ -208,7 +234,7 @@ def _check_notes(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[st
     sentences = {row["sentence_id"]: row for row in tables["sentences"]}
     counts = Counter(row["doc_id"] for row in tables["notes"])
     removed = _removed_spans(tables["removals"])
-    note_file = path / data_file("notes")
+    note_file = _named(path, "notes")
 
     def note_problems():
         for row in tables["notes"]:
@@ -229,7 +255,7 @@ def _check_notes(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[st
     def count_problems():
         for row in documents.values():
             if row.get("n_notes") is not None and row["n_notes"] != counts[row["doc_id"]]:
-                yield f"{path / data_file('documents')}: {row['doc_id']} says {row['n_notes']} notes, found {counts[row['doc_id']]}"
+                yield f"{_named(path, 'documents')}: {row['doc_id']} says {row['n_notes']} notes, found {counts[row['doc_id']]}"
 
     return _capped(note_problems()) + _capped(count_problems())
 
@@ -255,7 +281,7 @@ def _lies_in(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
 def _check_reuse(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Paragraphs lie in their documents with the hash of their text; every document has one reprint row."""
     texts = {row["doc_id"]: row["text"] for row in tables["documents"]}
-    paragraph_file, duplicates_file = path / data_file("paragraphs"), path / data_file("duplicates")
+    paragraph_file, duplicates_file = _named(path, "paragraphs"), _named(path, "duplicates")
 
     def paragraph_problems():
         for row in tables["paragraphs"]:
@@ -282,7 +308,7 @@ def _check_offsets(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[
     sentence_counts = Counter(row["doc_id"] for row in tables["sentences"])
     sections = {row["section_id"]: row for row in tables["sections"]}
     problems: list[str] = []
-    sentence_file, section_file = path / data_file("sentences"), path / data_file("sections")
+    sentence_file, section_file = _named(path, "sentences"), _named(path, "sections")
 
     def sentence_problems():
         for row in tables["sentences"]:
@@ -313,10 +339,10 @@ def _check_offsets(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[
         for row in tables["documents"]:
             found = sentence_counts[row["doc_id"]]
             if row["n_sentences"] != found:
-                yield f"{path / data_file('documents')}: {row['doc_id']} says {row['n_sentences']} sentences, found {found}"
+                yield f"{_named(path, 'documents')}: {row['doc_id']} says {row['n_sentences']} sentences, found {found}"
 
     def removal_problems():
-        removal_file = path / data_file("removals")
+        removal_file = _named(path, "removals")
         pages = {row["page_id"] for row in tables["documents"]}
         for row in tables.get("removals", []):
             where = f"{removal_file}: page {row['page_id']} edit {row['edit_index']}"

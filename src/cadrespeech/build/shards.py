@@ -1,0 +1,179 @@
+"""Spread a release's pages over shards, and keep written shards to copy into the next build.
+
+Each page config is written as a power of two of Parquet files (``schema.shard_count``).
+A page's shard follows from its bytes (``schema.shard_of``): pages with the same bytes
+share a shard, and a page stays in its shard for as long as it is unchanged. Pages go
+through the build shard by shard, in path order within each, so a shard's files are a
+function of its own pages, the pipeline and the writer's settings: its *key*.
+
+With a cache, every shard written is kept under its key; the next build copies, byte
+for byte, each shard whose key it finds, and processes only the pages of the others.
+A kept shard is trusted only after the copy checks out against the sha256 of each file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import marshal
+import os
+import shutil
+import tempfile
+import zlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import PageError
+from ..schema import PAGE_CONFIGS, config_files, shard_of
+from ..stages.ingest import read_page, sha256_hex
+from ..stages.reprints import SpeechSignature
+from .results import PageReport, PageSummary, PageTally
+
+# Where the copied summaries of kept shards wait inside a release being built; removed before it is published.
+WORK_FOLDER = ".shards"
+
+
+@dataclass(frozen=True, slots=True)
+class ShardPlan:
+    """Which pages each shard holds, in path order, and each shard's key (empty without a cache)."""
+
+    count: int
+    pages: tuple[tuple[Path, ...], ...]
+    keys: tuple[str, ...] = ()
+
+    def files(self, index: int) -> list[str]:
+        """The data files of one shard."""
+        return [config_files(name, self.count)[index] for name in PAGE_CONFIGS]
+
+
+def plan_shards(paths: list[Path], raw_dir: Path, count: int, key_facts: str | None = None) -> ShardPlan:
+    """Assign every page to its shard; with ``key_facts`` (what besides the pages decides a shard's bytes), key each shard.
+
+    One shard and no keys: nothing is read. Otherwise every page is read once for its
+    sha256; a page that cannot be read goes to shard 0, where it will fail with its reason.
+    """
+    if count == 1 and key_facts is None:
+        return ShardPlan(1, (tuple(paths),))
+    members: list[list[tuple[Path, str | None]]] = [[] for _ in range(count)]
+    for path in paths:
+        try:
+            sha256: str | None = read_page(path, raw_dir).sha256
+        except PageError:
+            sha256 = None
+        members[0 if sha256 is None else shard_of(sha256, count)].append((path, sha256))
+    pages = tuple(tuple(path for path, _ in shard) for shard in members)
+    if key_facts is None:
+        return ShardPlan(count, pages)
+    keys = tuple(
+        hashlib.sha256(
+            json.dumps([key_facts, count, index, [(p.relative_to(raw_dir).as_posix(), s) for p, s in shard]]).encode()
+        ).hexdigest()
+        for index, shard in enumerate(members)
+    )
+    return ShardPlan(count, pages, keys)
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenShard:
+    """What the writer knows of one shard once its files are complete."""
+
+    index: int
+    files: dict[str, tuple[int, int]]  # release path -> (rows, in-memory Arrow bytes)
+    summaries: tuple[PageSummary, ...]  # its pages, as they came to the writer (before any duplicate was marked)
+
+
+class ShardCache:
+    """Written shards on disk, one folder per key: the data files and their pages' summaries.
+
+    ``summary.bin`` holds a header line (format, key, body sha256) and the body: each
+    file's sha256, rows and Arrow bytes, and the pages' summaries, in ``marshal`` form.
+    """
+
+    FORMAT = b"cadrespeech-shard-cache-1"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "shards"
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def copy_into(self, key: str, release: Path, index: int) -> bool:
+        """Copy the shard kept under ``key`` into ``release`` if there is a sound one; True when copied."""
+        entry = self._entry(key)
+        copied: list[Path] = []
+        try:
+            header, body = (entry / "summary.bin").read_bytes().split(b"\n", 1)
+            form, stated_key, body_sha = header.split(b" ")
+            if (form, stated_key.decode()) != (self.FORMAT, key) or sha256_hex(body) != body_sha.decode():
+                return False
+            files, _ = marshal.loads(zlib.decompress(body))
+            for name, (digest, _rows, _arrow_bytes) in files.items():
+                target = release / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(entry / name, target)
+                copied.append(target)
+                if sha256_hex(target.read_bytes()) != digest:  # checked on our own copy: no race with a writer
+                    raise ValueError(f"{name} does not match its sha256")
+            work = release / WORK_FOLDER
+            work.mkdir(exist_ok=True)
+            (work / f"{index}.bin").write_bytes(body)
+        except (OSError, ValueError, EOFError, TypeError, zlib.error):
+            for target in copied:
+                target.unlink(missing_ok=True)
+            return False
+        return True
+
+    def keep(self, key: str, release: Path, shard: WrittenShard) -> str | None:
+        """Keep a shard just written into ``release``; on a full or read-only disk keep nothing and say why."""
+        entry = self._entry(key)
+        if entry.is_dir():
+            return None  # kept by an earlier build: same key, same bytes
+        files = {name: (sha256_hex((release / name).read_bytes()), *figures) for name, figures in shard.files.items()}
+        body = zlib.compress(marshal.dumps((files, [_plain(s) for s in shard.summaries])), 1)
+        header = b" ".join([self.FORMAT, key.encode(), sha256_hex(body).encode()])
+        temporary = None
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            temporary = Path(tempfile.mkdtemp(dir=entry.parent, suffix=".tmp"))
+            for name in files:
+                (temporary / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(release / name, temporary / name)
+            (temporary / "summary.bin").write_bytes(header + b"\n" + body)
+            os.rename(temporary, entry)  # a whole entry or none; a concurrent build may have won
+        except OSError as error:
+            if temporary is not None:
+                shutil.rmtree(temporary, ignore_errors=True)
+            if entry.is_dir():
+                return None
+            return error.strerror or str(error)
+        return None
+
+
+def copied_shard(release: Path, index: int) -> tuple[dict[str, tuple[int, int]], list[PageSummary]]:
+    """The files (rows, Arrow bytes) and page summaries of a shard ``ShardCache.copy_into`` put into ``release``."""
+    files, summaries = marshal.loads(zlib.decompress((release / WORK_FOLDER / f"{index}.bin").read_bytes()))
+    return {name: (rows, arrow_bytes) for name, (_, rows, arrow_bytes) in files.items()}, [_summary(s) for s in summaries]
+
+
+def discard_work(release: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(release / WORK_FOLDER)
+
+
+def _plain(summary: PageSummary) -> tuple:
+    signatures = [(s.doc_id, s.n_chars, s.signature) for s in summary.signatures]
+    tally = (summary.tally.tokens, summary.tally.characters, summary.tally.removed)
+    # Neither the cache problem nor the timings: they belong to the build that processed the page.
+    return (asdict(summary.report), summary.rows, tally, signatures, summary.paragraph_hashes)
+
+
+def _summary(plain: tuple) -> PageSummary:
+    report, rows, tally, signatures, hashes = plain
+    return PageSummary(
+        PageReport(**report),
+        tuple(tuple(r) for r in rows),
+        PageTally(tally[0], tally[1], tuple(tuple(r) for r in tally[2])),
+        tuple(SpeechSignature(*s) for s in signatures),
+        tuple(tuple(h) for h in hashes),
+    )

@@ -1,0 +1,169 @@
+"""Sharded releases: a stable page-to-shard rule, the same bytes however built, only changed shards rewritten."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cadrespeech.build import executor
+from cadrespeech.build.cache import PageCache
+from cadrespeech.build.results import BuildOptions
+from cadrespeech.read.loader import load
+from cadrespeech.read.verify import verify_release
+from cadrespeech.schema import CONFIGS, PAGE_CONFIGS, config_files, shard_count, shard_of
+from cadrespeech.stages.ingest import sha256_hex
+
+from .conftest import build, fixture_pages_as_raw, tree_bytes
+
+pytestmark = pytest.mark.slow
+SHARDS = 8
+PAGES_PER_SHARD = 12  # the 62 fixture pages in 8 shards
+
+
+@given(pages=st.integers(0, 10**7), per_shard=st.integers(1, 10**5))
+def test_a_shard_count_is_the_least_power_of_two_that_holds_the_pages(pages: int, per_shard: int) -> None:
+    count = shard_count(pages, per_shard)
+    assert count & (count - 1) == 0 and count * per_shard >= pages
+    assert count == 1 or (count // 2) * per_shard < pages
+
+
+@given(digest=st.binary(min_size=32, max_size=32), bits=st.integers(0, 10))
+def test_when_the_count_doubles_a_shard_splits_in_two(digest: bytes, bits: int) -> None:
+    # Pages of shard i of n go to shard i or i + n of 2n: a grown corpus moves no page between old shards.
+    sha256 = digest.hex()
+    assert shard_of(sha256, 2 ** (bits + 1)) % 2**bits == shard_of(sha256, 2**bits)
+
+
+def rows_of(release: Path, config: str) -> list[dict]:
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    tables = [pq.read_table(release / name) for name in manifest["configs"][config]["files"]]
+    return pa.concat_tables(tables).to_pylist()
+
+
+def sharded(raw: Path, out: Path, **settings) -> Path:
+    return build("0.1.0", raw, out, pages_per_shard=PAGES_PER_SHARD, **settings).path
+
+
+@pytest.fixture(scope="module")
+def fixture_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fixture_pages_as_raw(tmp_path_factory.mktemp("shards") / "raw")
+
+
+@pytest.fixture(scope="module")
+def sharded_release(fixture_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sharded(fixture_raw, tmp_path_factory.mktemp("sharded"))
+
+
+def test_each_page_config_is_its_shards_and_holds_the_rows_of_one_file(
+    fixture_raw: Path, sharded_release: Path, tmp_path: Path
+) -> None:
+    whole = build("0.1.0", fixture_raw, tmp_path).path
+    manifest = json.loads((sharded_release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["shards"]["count"] == SHARDS
+    for config in CONFIGS:
+        names = sorted(p.relative_to(sharded_release).as_posix() for p in (sharded_release / config).iterdir())
+        expected = config_files(config, SHARDS)
+        assert names == expected == manifest["configs"][config]["files"]
+        assert len(expected) == (SHARDS if config in PAGE_CONFIGS else 1)
+        key = {"documents": "doc_id", "sentences": "sentence_id", "removals": "edit_index"}.get(config)
+        if key is None:
+            continue
+        ours, theirs = rows_of(sharded_release, config), rows_of(whole, config)
+        assert len(ours) == len(theirs) == manifest["configs"][config]["rows"]
+        as_set = sorted(json.dumps(row, sort_keys=True, default=str) for row in ours)
+        assert as_set == sorted(json.dumps(row, sort_keys=True, default=str) for row in theirs)
+    # Every page's rows are in the shard its bytes name, and nowhere else.
+    pages = {row["page_id"]: row["raw_sha256"] for row in rows_of(sharded_release, "documents")}
+    for index, name in enumerate(config_files("documents", SHARDS)):
+        for row in pq.read_table(sharded_release / name, columns=["page_id"]).to_pylist():
+            assert shard_of(pages[row["page_id"]], SHARDS) == index
+    assert manifest["statistics"] == json.loads((whole / "manifest.json").read_text(encoding="utf-8"))["statistics"]
+
+
+def test_a_sharded_release_verifies_and_loads_as_one_split(sharded_release: Path) -> None:
+    import datasets
+
+    assert verify_release(sharded_release) == []
+    rows = len(rows_of(sharded_release, "sentences"))
+    assert load("sentences", version=sharded_release).num_rows == rows
+    # Plain datasets, from the card alone: the shards of a config are one split.
+    plain = datasets.load_dataset(str(sharded_release), "sentences", split="train")
+    assert plain.num_rows == rows
+    assert datasets.load_dataset(str(sharded_release), split="train").num_rows == len(rows_of(sharded_release, "documents"))
+
+
+def test_a_sharded_release_with_a_shard_missing_or_added_fails_verify(sharded_release: Path, tmp_path: Path) -> None:
+    copy = Path(shutil.copytree(sharded_release, tmp_path / "copy"))
+    (copy / config_files("sentences", SHARDS)[3]).unlink()
+    assert any("train-00003-of-00008.parquet: missing" in p for p in verify_release(copy))
+    copy = Path(shutil.copytree(sharded_release, tmp_path / "extra"))
+    shutil.copyfile(copy / config_files("sentences", SHARDS)[0], copy / "sentences/train-00008-of-00008.parquet")
+    assert any("not in the manifest" in p for p in verify_release(copy))
+
+
+def test_same_bytes_whatever_the_jobs_and_the_cache(
+    fixture_raw: Path, sharded_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = tree_bytes(sharded_release)
+    assert tree_bytes(sharded(fixture_raw, tmp_path / "two", jobs=2)) == expected
+    cache = str(tmp_path / "cache")
+    assert tree_bytes(sharded(fixture_raw, tmp_path / "cold", options=BuildOptions(cache=cache))) == expected
+
+    def no_page_reads(*args):
+        raise AssertionError("a page of an unchanged shard was read from the page cache")
+
+    # Every shard unchanged: each is copied whole, and no page, cached or not, is looked at.
+    monkeypatch.setattr(PageCache, "get", no_page_reads)
+    monkeypatch.setattr(executor, "process_page_timed", no_page_reads)
+    warm = build("0.1.0", fixture_raw, tmp_path / "warm", pages_per_shard=PAGES_PER_SHARD, options=BuildOptions(cache=cache))
+    assert tree_bytes(warm.path) == expected
+    assert len(list((tmp_path / "cache" / "shards").glob("*/*/summary.bin"))) == SHARDS
+
+
+def test_a_changed_page_rewrites_only_its_shards(fixture_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = Path(shutil.copytree(fixture_raw, tmp_path / "raw"))
+    cache = str(tmp_path / "cache")
+    before = sharded(raw, tmp_path / "before", options=BuildOptions(cache=cache))
+    processed: list[str] = []
+    real = executor.process_page_timed
+
+    def counting(raw_page, *args):
+        processed.append(raw_page.source)
+        return real(raw_page, *args)
+
+    monkeypatch.setattr(executor, "process_page_timed", counting)
+    page = sorted(p for p in raw.iterdir() if p.suffix == ".txt")[0]
+    old_shard = shard_of(sha256_hex(page.read_bytes()), SHARDS)
+    page.write_bytes(page.read_bytes() + "\n谢谢大家！\n".encode())
+    new_shard = shard_of(sha256_hex(page.read_bytes()), SHARDS)
+    after = sharded(raw, tmp_path / "after", options=BuildOptions(cache=cache))
+    # Only the changed page went through the pipeline: its old shard's other pages came from the page cache.
+    assert processed == [page.name]
+    changed = {old_shard, new_shard}
+    for config in PAGE_CONFIGS:
+        for index, name in enumerate(config_files(config, SHARDS)):
+            same = (before / name).read_bytes() == (after / name).read_bytes()
+            assert same or index in changed, name
+            if index not in changed:
+                assert same, f"{name} was rewritten though none of its pages changed"
+    monkeypatch.undo()
+    assert tree_bytes(after) == tree_bytes(sharded(raw, tmp_path / "fresh"))
+
+
+def test_a_damaged_kept_shard_is_not_trusted(fixture_raw: Path, sharded_release: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sharded(fixture_raw, tmp_path / "first", options=BuildOptions(cache=str(cache)))
+    for damaged in list(cache.glob("shards/*/*/sentences/*.parquet"))[:3]:
+        damaged.write_bytes(damaged.read_bytes()[:-20] + b"\0" * 20)
+    for summary in list(cache.glob("shards/*/*/summary.bin"))[3:5]:
+        summary.write_bytes(summary.read_bytes()[:-3] + b"xyz")
+    again = sharded(fixture_raw, tmp_path / "again", options=BuildOptions(cache=str(cache)))
+    assert tree_bytes(again) == tree_bytes(sharded_release)
+    assert verify_release(again) == []
