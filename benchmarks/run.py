@@ -143,20 +143,23 @@ def unknown_word_share(release: Path) -> float:
     return sum(word not in tags for word in han) / max(1, len(han))
 
 
-def real_rebuild_ratios(raw: Path, out: Path) -> dict[str, float]:
+def real_rebuild_ratios(raw: Path, out: Path, *layout: str) -> dict[str, float]:
     """Cached rebuilds of real pages (jieba, 1 job): after changing 1% of them, and with nothing changed, over the full build.
 
     A page is changed by one more byte (a newline) at its end: new bytes, so a new
-    sha256 and a page to process again, in whatever encoding it is written.
+    sha256 and a page to process again, in whatever encoding it is written. The raw
+    folder is copied first, so the caller's pages stay as they were.
     """
-    cache = out / "cache"
+    cache, pages_dir = out / "cache", out / "raw"
     shutil.rmtree(cache, ignore_errors=True)
-    full, _ = build(raw, out / "cached-full", "--jobs", "1", "--cache", str(cache))
-    pages = sorted(p for p in raw.rglob("*") if p.is_file())
+    shutil.rmtree(pages_dir, ignore_errors=True)
+    shutil.copytree(raw, pages_dir)
+    full, _ = build(pages_dir, out / "cached-full", "--jobs", "1", "--cache", str(cache), *layout)
+    unchanged, _ = build(pages_dir, out / "cached-unchanged", "--jobs", "1", "--cache", str(cache), *layout)
+    pages = sorted(p for p in pages_dir.rglob("*") if p.is_file())
     for path in pages[::100]:
         path.write_bytes(path.read_bytes() + b"\n")
-    changed, _ = build(raw, out / "cached-changed", "--jobs", "1", "--cache", str(cache))
-    unchanged, _ = build(raw, out / "cached-unchanged", "--jobs", "1", "--cache", str(cache))
+    changed, _ = build(pages_dir, out / "cached-changed", "--jobs", "1", "--cache", str(cache), *layout)
     return {
         "rebuild_1_percent_changed_over_full": round(changed / full, 3),
         "rebuild_nothing_changed_over_full": round(unchanged / full, 3),
@@ -197,7 +200,9 @@ def real_figures(raw: Path, out: Path) -> dict[str, float]:
         "characters": chars,
         "peak_rss_bytes_jieba_1_job": rss,
         "import_cadrespeech_seconds": round(import_seconds(), 3),
-        **real_rebuild_ratios(raw, out),  # last: it changes the raw pages
+        **real_rebuild_ratios(raw, out / "rebuild"),
+        # The same with 32 shards instead of one: only the shards holding changed pages are rewritten.
+        **{f"{k}_64_pages_per_shard": v for k, v in real_rebuild_ratios(raw, out / "rebuild-sharded", "--pages-per-shard", "64").items()},
     }
 
 

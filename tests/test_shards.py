@@ -167,3 +167,47 @@ def test_a_damaged_kept_shard_is_not_trusted(fixture_raw: Path, sharded_release:
     again = sharded(fixture_raw, tmp_path / "again", options=BuildOptions(cache=str(cache)))
     assert tree_bytes(again) == tree_bytes(sharded_release)
     assert verify_release(again) == []
+
+
+def test_a_rebuild_with_nothing_changed_copies_and_imports_no_pipeline(fixture_raw: Path, tmp_path: Path) -> None:
+    """Every shard and the report come from the cache: no page is read, no rule table compiled, nothing drawn."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, runpy\n"
+        "sys.argv = ['cadrespeech', 'build', '--version', '0.1.0', '--raw', sys.argv[1], '--out', sys.argv[2], '--quiet',\n"
+        "            '--cache', sys.argv[3], '--pages-per-shard', '12', '--jobs', '1']\n"
+        "try:\n    runpy.run_module('cadrespeech', run_name='__main__')\n"
+        "except SystemExit as done:\n    assert not done.code, done.code\n"
+        "heavy = ('cadrespeech.stages.pipeline', 'cadrespeech.stages.clean_rules', 'matplotlib', 'jieba.posseg', 'datasketch')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "CADRESPEECH_CACHE": str(tmp_path / "user-cache")}
+
+    def run(out: str) -> str:
+        args = [sys.executable, "-c", script, str(fixture_raw), str(tmp_path / out), str(tmp_path / "cache")]
+        result = subprocess.run(args, capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    assert run("cold") != "[]"  # the first build does the work
+    assert run("warm") == "[]"
+    assert tree_bytes(tmp_path / "warm" / "v0.1.0") == tree_bytes(tmp_path / "cold" / "v0.1.0")
+
+
+def test_a_kept_report_is_used_only_when_sound(fixture_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cadrespeech.build import report
+
+    cache = tmp_path / "cache"
+    first = sharded(fixture_raw, tmp_path / "first", options=BuildOptions(cache=str(cache)))
+    (kept,) = list((cache / "reports").glob("*.bin"))
+    drawn: list[int] = []
+    real = report.draw_figures
+    monkeypatch.setattr(report, "draw_figures", lambda *args: drawn.append(1) or real(*args))
+    assert tree_bytes(sharded(fixture_raw, tmp_path / "again", options=BuildOptions(cache=str(cache)))) == tree_bytes(first)
+    assert drawn == []
+    kept.write_bytes(kept.read_bytes()[:-10] + b"0123456789")
+    assert tree_bytes(sharded(fixture_raw, tmp_path / "damaged", options=BuildOptions(cache=str(cache)))) == tree_bytes(first)
+    assert drawn == [1]

@@ -20,11 +20,7 @@ from .build.citation import bibtex, load_cff, pinned_cff
 from .errors import CadrespeechError, ReleaseExists
 from .escaping import for_json, for_terminal
 from .schema import PAGES_PER_SHARD
-from .stages.clean import CleanConfig
-from .stages.ingest import read_page, sha256_hex
-from .stages.pipeline import process_page
-from .stages.tokens import Segmenter
-from .views import explain_edits, page_to_dict
+from .stages.ingest import sha256_hex
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_EXISTS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = (
@@ -158,6 +154,11 @@ def _run_clean(args: argparse.Namespace) -> int:
         raise CadrespeechError(f"{path}: a folder; clean takes one page file (for a folder: cadrespeech build --raw FOLDER)")
     if not path.exists():
         raise CadrespeechError(f"{path}: no such file")
+    from .stages.ingest import read_page
+    from .stages.pipeline import process_page
+    from .stages.tokens import Segmenter
+    from .views import explain_edits, page_to_dict
+
     page = process_page(read_page(path.absolute(), path.absolute().parent), Segmenter())
     if args.explain:
         for line in explain_edits(page.decoded.text, page.cleaned.edits):
@@ -191,10 +192,13 @@ def _run_build(args: argparse.Namespace) -> int:
     from .build.results import BuildConfig, BuildOptions
     from .read.loader import releases_dir
 
-    try:  # unknown rule names fail here, before any work
-        CleanConfig(skip=frozenset(args.skip_rule))
-    except ValueError as error:
-        raise CadrespeechError(str(error)) from error
+    if args.skip_rule:  # unknown rule names fail here, before any work
+        from .stages.clean import CleanConfig
+
+        try:
+            CleanConfig(skip=frozenset(args.skip_rule))
+        except ValueError as error:
+            raise CadrespeechError(str(error)) from error
     cache = None if args.no_cache else str(args.cache or PageCache.default_folder())
     pages = BuildOptions(skip_rules=tuple(sorted(set(args.skip_rule))), segmenter=args.segmenter, cache=cache, profile=args.profile)
     config = BuildConfig(

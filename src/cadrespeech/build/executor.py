@@ -19,19 +19,10 @@ from pathlib import Path
 from ..errors import PageError
 from ..stages.ingest import read_page
 from ..stages.pipeline import process_page_timed
-from ..stages.tokens import Segmenter
+from ..stages.tokens import Segmenter, segmenter_for
 from .cache import PageCache
 from .results import BuildOptions, PageReport, PageResult
 from .rows import page_rows, page_signatures, page_tables, page_tally
-
-# One segmenter per process and engine: building one loads a dictionary (about a second).
-_SEGMENTERS: dict[str, Segmenter] = {}
-
-
-def segmenter_for(engine: str) -> Segmenter:
-    if engine not in _SEGMENTERS:
-        _SEGMENTERS[engine] = Segmenter(engine)
-    return _SEGMENTERS[engine]
 
 
 def loaded_segmenter(engine: str) -> Segmenter:

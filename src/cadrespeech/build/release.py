@@ -28,10 +28,10 @@ from .. import __version__
 from ..errors import PageError, ReleaseError, ReleaseExists
 from ..schema import CITATION, REPORT, shard_count
 from ..stages.ingest import RawListing, list_raw_pages
+from ..stages.tokens import segmenter_for
 from ..versions import parse_version
 from .cache import pipeline_fingerprint, usable_cache
 from .citation import release_citation
-from .executor import local_results, segmenter_for
 from .manifest import config_entries, seal, write_manifest
 from .report import write_report
 from .results import BuildConfig, BuildOptions, PageReport, PageResult
@@ -102,7 +102,8 @@ def build_release(config: BuildConfig) -> BuildResult:
                 (temporary / CITATION).write_text(release_citation(citation_path, version), encoding="utf-8", newline="\n")
                 # The report goes into the release, for the card to show its figures.
                 facts = {"version": version, "configs": config_entries(data), "statistics": data.figures}
-                write_report(temporary, temporary / REPORT, {**facts, "build": {"cadrespeech": __version__}})
+                kept = Path(options.cache) if options.cache and not options.profile else None
+                write_report(temporary, temporary / REPORT, {**facts, "build": {"cadrespeech": __version__}}, kept, options.fingerprint)
             with clock.step("manifest, card, checksums"):
                 manifest_sha256 = write_manifest(temporary, version, data, segmenter, options, config.pages_per_shard)
                 seal(temporary, version, data, card_path.read_text(encoding="utf-8"), manifest_sha256)
@@ -209,6 +210,10 @@ def _results(paths: list[Path], config: BuildConfig, options: BuildOptions) -> I
         return ray_results(paths, config.raw_dir, options, address=config.ray_address)
     if config.engine != "local":
         raise ReleaseError(f"unknown engine {config.engine!r}; choose local or ray")
+    if not paths:  # every shard came from the cache: the pipeline is not even imported
+        return iter(())
+    from .executor import local_results
+
     return local_results(paths, config.raw_dir, options, max(1, config.jobs))
 
 

@@ -11,10 +11,16 @@ CI installs Debian's fonts-noto-cjk and the browser test fails on boxes.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
 import json
+import marshal
+import os
+import zlib
 from collections import Counter
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -69,20 +75,69 @@ FIGURES = (
 )
 
 
-def write_report(release: Path, out: Path, manifest: dict[str, Any]) -> Path:
+def write_report(release: Path, out: Path, manifest: dict[str, Any], kept: Path | None = None, fingerprint: str = "") -> Path:
     """Write ``out/index.html`` and ``out/figures/*.png`` for the release folder; return the page.
 
     A build passes the manifest it is about to write, since the report goes into the
     release (and its checksums into the manifest); ``cadrespeech report`` passes the
-    release's own, read and checked by the loader.
+    release's own, read and checked by the loader. With ``kept`` (a build's cache
+    folder), a report drawn before from the same facts by the same code
+    (``fingerprint``) is copied instead of drawn: drawing is most of a rebuild in which
+    nothing changed.
     """
+    page = out / "index.html"
+    store = None
+    if kept is not None:
+        # Everything the report is drawn from: the code, matplotlib, the facts passed and every data file's bytes.
+        files = [path for config in manifest.get("configs", {}) for path in config_paths(release, config, manifest)]
+        digests = [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+        store = _KeptReports(kept, [fingerprint, metadata.version("matplotlib"), manifest, digests])
+        if store.restore(out):
+            return page
     facts = gather(release, manifest)
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     draw_figures(facts, figures)
-    page = out / "index.html"
     page.write_text(render_html(manifest, facts), encoding="utf-8", newline="\n")
+    if store is not None:
+        store.keep(out)
     return page
+
+
+class _KeptReports:
+    """Reports drawn before, one file per key: the report's files, checked by a sha256 before they are used."""
+
+    FORMAT = b"cadrespeech-report-cache-1"
+
+    def __init__(self, folder: Path, inputs: list[Any]) -> None:
+        # Dicts keep the order the release's data gave them: same data, same text.
+        self.key = hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()
+        self.path = folder / "reports" / f"{self.key}.bin"
+
+    def restore(self, out: Path) -> bool:
+        try:
+            header, body = self.path.read_bytes().split(b"\n", 1)
+            if header != self.FORMAT + b" " + hashlib.sha256(body).hexdigest().encode():
+                return False
+            files = marshal.loads(zlib.decompress(body))
+            for name, data in files.items():
+                target = out / name
+                if Path(name).is_absolute() or ".." in Path(name).parts:
+                    return False
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        except (OSError, ValueError, EOFError, TypeError, zlib.error):
+            return False
+        return True
+
+    def keep(self, out: Path) -> None:
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        body = zlib.compress(marshal.dumps(files), 1)
+        with contextlib.suppress(OSError):  # a report that cannot be kept is drawn again next time
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(self.FORMAT + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            os.replace(temporary, self.path)
 
 
 def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:

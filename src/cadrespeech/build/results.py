@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from ..schema import PAGES_PER_SHARD
-from ..stages.clean import CleanConfig
 from ..stages.reprints import SpeechSignature
+
+if TYPE_CHECKING:
+    from ..stages.clean import CleanConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,8 @@ class BuildOptions:
     profile: bool = False  # time each pipeline step (a profiled page is never read from the cache)
 
     def clean_config(self) -> CleanConfig:
+        from ..stages.clean import CleanConfig  # the rule tables: only where pages are cleaned
+
         return CleanConfig(skip=frozenset(self.skip_rules))
 
 

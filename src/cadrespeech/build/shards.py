@@ -24,9 +24,8 @@ import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import PageError
 from ..schema import PAGE_CONFIGS, config_files, shard_of
-from ..stages.ingest import read_page, sha256_hex
+from ..stages.ingest import page_sha256, sha256_hex
 from ..stages.reprints import SpeechSignature
 from .results import PageReport, PageSummary, PageTally
 
@@ -57,10 +56,7 @@ def plan_shards(paths: list[Path], raw_dir: Path, count: int, key_facts: str | N
         return ShardPlan(1, (tuple(paths),))
     members: list[list[tuple[Path, str | None]]] = [[] for _ in range(count)]
     for path in paths:
-        try:
-            sha256: str | None = read_page(path, raw_dir).sha256
-        except PageError:
-            sha256 = None
+        sha256 = page_sha256(path)  # whether the page is sound is for the pipeline to say
         members[0 if sha256 is None else shard_of(sha256, count)].append((path, sha256))
     pages = tuple(tuple(path for path, _ in shard) for shard in members)
     if key_facts is None:

@@ -237,6 +237,23 @@ def read_page(path: Path, root: Path) -> RawPage:
     return RawPage(source=source, data=data, sha256=sha256_hex(data))
 
 
+def page_sha256(path: Path) -> str | None:
+    """The sha256 ``read_page`` would give the page, or None where it would refuse it; checks nothing else.
+
+    Opened as ``read_page`` opens it, so a file swapped for a named pipe cannot hang
+    the caller, and a file over the size limit is not read.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(handle, "rb") as stream:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
+                return None
+            return sha256_hex(stream.read())
+    except OSError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class RawListing:
     """Every entry under a raw folder: the files to read as pages, and what cannot be one.

@@ -21,10 +21,10 @@ import unicodedata
 import zlib
 from array import array
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 # Character n-grams: 5 Chinese characters are about two words, short enough that a
 # light edit changes few of them, long enough that two speeches on one theme share few.
@@ -62,7 +62,23 @@ def paragraph_hash(text: str) -> str | None:
 
 # datasketch's 32-bit scheme, named so stored signatures keep their meaning.
 SCHEME = "affine32"
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+@cache
+def _minhash_class() -> type:
+    """datasketch's MinHash, and its permutations for our seed, made once.
+
+    Imported on first use: datasketch's package imports scipy (half a second), which a
+    build whose pages all come from the cache never needs.
+    """
+    from datasketch import MinHash
+
+    return MinHash
+
+
+@cache
+def _permutations():
+    return _minhash_class()(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def signature(text: str) -> bytes:
@@ -78,7 +94,7 @@ def signature(text: str) -> bytes:
     # CRC-32 in C instead of datasketch's default SHA-1 in a Python loop: a third of
     # the cost. The random affine permutations on top do the MinHash's work; the
     # hash need only tell shingles apart, which 32 bits do for a speech's few thousand.
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, permutations=_PERMUTATIONS, scheme=SCHEME)
+    minhash = _minhash_class()(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, permutations=_permutations(), scheme=SCHEME)
     minhash.update_batch(list(shingles))
     return minhash.hashvalues.astype("<u4").tobytes()
 

@@ -209,6 +209,17 @@ class Segmenter:
         return _unknown_word_tag(word)
 
 
+# One segmenter per process and engine: building one loads a dictionary (about a second).
+_SEGMENTERS: dict[str, Segmenter] = {}
+
+
+def segmenter_for(engine: str) -> Segmenter:
+    """The process's segmenter for ``engine``, made on first use (its dictionary loads when it first cuts)."""
+    if engine not in _SEGMENTERS:
+        _SEGMENTERS[engine] = Segmenter(engine)
+    return _SEGMENTERS[engine]
+
+
 @lru_cache(maxsize=200_000)
 def _unknown_word_tag(word: str) -> str:
     """A tag for a word the dictionary lacks; cached, since names and places recur."""
