@@ -1,9 +1,13 @@
-"""The build's per-page function on Ray Data, for corpora larger than one machine.
+"""The build on Ray, for corpora larger than one machine.
 
-Ray runs ``process_path`` on the cluster's workers; with ``preserve_order`` the
-results come back to the driver in the order of the page list, and the driver alone
-writes the Parquet row groups, so the release is byte-identical to a local build.
-Each worker keeps one segmenter (and the page cache, if its folder is shared).
+A release of one shard: Ray Data runs ``process_path`` on the cluster's workers; with
+``preserve_order`` the results come back to the driver in the order of the page list,
+and the driver writes the Parquet row groups. A release of several shards: each
+shard is one Ray task that processes its pages and writes the shard's files itself
+(``writer.write_shard``) into the release being built, which must therefore lie on
+storage every node shares; the driver only reads each shard's summary, in shard
+order. Either way the release is byte-identical to a local build. Each worker keeps
+one segmenter (and the page cache, if its folder is shared).
 """
 
 from __future__ import annotations
@@ -17,9 +21,14 @@ from pathlib import Path
 from ..errors import ReleaseError
 from .executor import process_path
 from .results import BuildOptions, PageResult
+from .writer import write_shard
 
 
-def ray_results(paths: list[Path], raw_dir: Path, options: BuildOptions, address: str | None = None) -> Iterator[PageResult]:
+_log = logging.getLogger(__name__)
+
+
+def _connected(address: str | None):
+    """Ray, connected to ``address`` (or a local cluster started here); and whether this call started it."""
     try:
         import ray
     except ImportError as error:
@@ -33,6 +42,42 @@ def ray_results(paths: list[Path], raw_dir: Path, options: BuildOptions, address
             log_to_driver=False,
             configure_logging=False,
         )
+    return ray, started_here
+
+
+def _build_shard(paths: list[str], root: str, options: BuildOptions, release: str, count: int, index: int) -> tuple[int, str]:
+    import ray
+
+    write_shard(Path(release), count, index, (process_path(path, root, options) for path in paths))
+    return index, ray.get_runtime_context().get_node_id()
+
+
+def ray_shards(
+    shards: dict[int, list[Path]], raw_dir: Path, release: Path, count: int, options: BuildOptions, address: str | None = None
+) -> Iterator[int]:
+    """Build each shard (index: its pages in order) as one Ray task; yield the indexes in order as their files are complete."""
+    ray, started_here = _connected(address)
+    pending = {}
+    try:
+        task = ray.remote(num_cpus=1, max_retries=0)(_build_shard)
+        root = os.path.abspath(raw_dir)
+        pending = {
+            index: task.remote([os.path.abspath(p) for p in paths], root, options, os.path.abspath(release), count, index)
+            for index, paths in sorted(shards.items())
+        }
+        for index in sorted(pending):
+            done, node = ray.get(pending.pop(index))
+            _log.debug("shard %d built on node %s", done, node)
+            yield done
+    finally:
+        for reference in pending.values():
+            ray.cancel(reference, force=True)
+        if started_here:
+            ray.shutdown()
+
+
+def ray_results(paths: list[Path], raw_dir: Path, options: BuildOptions, address: str | None = None) -> Iterator[PageResult]:
+    ray, started_here = _connected(address)
     try:
         logging.getLogger("ray.data").setLevel(logging.WARNING)
         context = ray.data.DataContext.get_current()

@@ -88,13 +88,24 @@ def build_release(config: BuildConfig) -> BuildResult:
                 options, warnings = usable_cache(options)
             with clock.step("shards: plan and copy from the cache"):
                 plan, copied, store = _plan(listing, config, options, temporary)
-            pages = [path for index, shard in enumerate(plan.pages) if index not in copied for path in shard]
-            items = _shard_items(plan, copied, temporary, _results(pages, config, options), listing.problems)
+            to_build = [index for index in range(plan.count) if index not in copied]
+            if config.engine == "ray" and plan.count > 1:
+                # Each shard a Ray task that writes its own files; no page's rows pass through here.
+                from .ray_engine import ray_shards
+
+                fresh = frozenset(to_build)
+                shards = {index: list(plan.pages[index]) for index in to_build}
+                built = ray_shards(shards, config.raw_dir, temporary, plan.count, options, config.ray_address)
+                results: Iterator[PageResult] = iter(())
+            else:
+                fresh, built = frozenset(), iter(())
+                results = _results([path for index in to_build for path in plan.pages[index]], config, options)
+            items = _shard_items(plan, copied | fresh, temporary, results, listing.problems, built, fresh)
             show = sys.stderr.isatty() if config.progress is None else config.progress
             items = tqdm(items, total=listing.entries, desc="pages", unit="page", file=sys.stderr, disable=not show)
             keep = None if store is None else partial(_keep, store, plan, temporary)
             with clock.step("pages: process and write"):
-                data = write_data(temporary, items, plan, copied, keep)
+                data = write_data(temporary, items, plan, copied | fresh, keep, fresh)
                 discard_work(temporary)
             if not data.figures["documents"]:
                 raise ReleaseError(f"{config.raw_dir}: {_no_documents(data)}; nothing was released")
@@ -218,17 +229,27 @@ def _results(paths: list[Path], config: BuildConfig, options: BuildOptions) -> I
 
 
 def _shard_items(
-    plan: ShardPlan, copied: frozenset[int], release: Path, results: Iterator[PageResult], problems: tuple[PageError, ...]
+    plan: ShardPlan,
+    written: frozenset[int],
+    release: Path,
+    results: Iterator[PageResult],
+    problems: tuple[PageError, ...],
+    built: Iterator[int],
+    fresh: frozenset[int],
 ) -> Iterator[ShardItem]:
     """Every entry of the raw folder as (shard, result), shard by shard and in path order within each.
 
-    Processed pages come from ``results`` (in plan order); a copied shard's pages come
-    as the summaries kept with it; an entry that could not be a page fails, in shard 0.
+    Processed pages come from ``results`` (in plan order). The shards in ``written``
+    are in ``release`` already: copied from the cache, or, in ``fresh``, written by
+    workers, which ``built`` yields in order as they finish. Their pages come as the
+    summaries left with them. An entry that could not be a page fails, in shard 0.
     """
 
     def pages() -> Iterator[ShardItem]:
         for index, shard in enumerate(plan.pages):
-            if index in copied:
+            if index in written:
+                if index in fresh and next(built, None) != index:
+                    raise RuntimeError(f"shard {index} was not built")
                 yield from ((index, summary) for summary in copied_shard(release, index)[1])
             else:
                 yield from ((index, next(results)) for _ in shard)

@@ -105,6 +105,8 @@ class ShardCache:
                 return False
             files, _ = marshal.loads(zlib.decompress(body))
             for name, (digest, _rows, _arrow_bytes) in files.items():
+                if Path(name).is_absolute() or ".." in Path(name).parts:
+                    raise ValueError(f"{name} points outside the release")
                 target = release / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(entry / name, target)
@@ -125,14 +127,13 @@ class ShardCache:
         entry = self._entry(key)
         if entry.is_dir():
             return None  # kept by an earlier build: same key, same bytes
-        files = {name: (sha256_hex((release / name).read_bytes()), *figures) for name, figures in shard.files.items()}
-        body = zlib.compress(marshal.dumps((files, [_plain(s) for s in shard.summaries])), 1)
+        body = _shard_body(release, shard)
         header = b" ".join([self.FORMAT, key.encode(), sha256_hex(body).encode()])
         temporary = None
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             temporary = Path(tempfile.mkdtemp(dir=entry.parent, suffix=".tmp"))
-            for name in files:
+            for name in shard.files:
                 (temporary / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(release / name, temporary / name)
             (temporary / "summary.bin").write_bytes(header + b"\n" + body)
@@ -144,6 +145,19 @@ class ShardCache:
                 return None
             return error.strerror or str(error)
         return None
+
+
+def _shard_body(release: Path, shard: WrittenShard) -> bytes:
+    """A shard's summary: each file's sha256, rows and Arrow bytes, and its pages' summaries, compressed."""
+    files = {name: (sha256_hex((release / name).read_bytes()), *figures) for name, figures in shard.files.items()}
+    return zlib.compress(marshal.dumps((files, [_plain(s) for s in shard.summaries])), 1)
+
+
+def write_work_summary(release: Path, shard: WrittenShard) -> None:
+    """Leave a shard's summary in the release being built, as a copied shard's is left: for a shard a worker wrote."""
+    work = release / WORK_FOLDER
+    work.mkdir(exist_ok=True)
+    (work / f"{shard.index}.bin").write_bytes(_shard_body(release, shard))
 
 
 def copied_shard(release: Path, index: int) -> tuple[dict[str, tuple[int, int]], list[PageSummary]]:

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from ..schema import CONFIGS, PAGE_CONFIGS, RAW_INPUTS, arrow_schema, config_files, feature_dict, schema_fingerprint
 from ..stages.reprints import ParagraphTally, ReprintIndex, cluster_figures
 from .results import PageReport, PageResult, PageSummary
-from .shards import ShardPlan, WrittenShard, copied_shard
+from .shards import ShardPlan, WrittenShard, copied_shard, write_work_summary
 
 # Fixed writer settings: part of what makes two builds byte-identical.
 PARQUET_OPTIONS: dict[str, Any] = {
@@ -82,16 +82,27 @@ KeepShard = Callable[[WrittenShard], str | None]
 
 
 def write_data(
-    folder: Path, items: Iterable[ShardItem], plan: ShardPlan, copied: frozenset[int] = frozenset(), keep: KeepShard | None = None
+    folder: Path,
+    items: Iterable[ShardItem],
+    plan: ShardPlan,
+    written: frozenset[int] = frozenset(),
+    keep: KeepShard | None = None,
+    fresh: frozenset[int] = frozenset(),
 ) -> WrittenData:
     """Write every shard's Parquet files and ``raw_inputs.jsonl`` into ``folder``; reprint clusters at the end.
 
-    ``items`` come in shard order; the shards in ``copied`` are already in ``folder``
-    and come as summaries. Every shard gets its files, if only empty ones.
+    ``items`` come in shard order. The shards in ``written`` are already in ``folder``
+    (copied from the cache, or, in ``fresh``, written by workers: ``write_shard``) and
+    their pages come as summaries. Every shard gets its files, if only empty ones;
+    ``keep`` is given each shard made by this build, to keep in the cache.
     """
     tally = _PageStream()
     files: dict[str, tuple[int, int]] = {}
     current: _ShardWriter | None = None
+
+    def shard(index: int) -> _ShardWriter:
+        made_here = index not in written or index in fresh  # not copied from the cache
+        return _ShardWriter(folder, plan.count, index, index in written, keep is not None and made_here)
 
     def advance(to: int) -> _ShardWriter | None:
         """Finish the current shard and every empty one before ``to``; start shard ``to``."""
@@ -101,8 +112,8 @@ def write_data(
         if to < start:
             raise RuntimeError(f"shard {to} came after shard {start - 1}: pages must come shard by shard")
         for index in range(start, to):
-            _finish(_ShardWriter(folder, plan, index, index in copied, keep is not None), files, tally, keep)
-        return _ShardWriter(folder, plan, to, to in copied, keep is not None) if to < plan.count else None
+            _finish(shard(index), files, tally, keep)
+        return shard(to) if to < plan.count else None
 
     with (folder / RAW_INPUTS).open("w", encoding="utf-8", newline="\n") as inputs:
         for index, item in items:
@@ -134,25 +145,41 @@ def write_data(
         uncached=tuple(tally.uncached),
         timings=dict(tally.timings),
         shards=plan.count,
-        copied_shards=len(copied),
+        copied_shards=len(written - fresh),
     )
 
 
-class _ShardWriter:
-    """One shard's files: written from its pages' tables, or, for a shard copied from the cache, already there."""
+def write_shard(folder: Path, count: int, index: int, results: Iterable[PageResult]) -> None:
+    """Write one shard's files from its pages' results, in order, and its summary for the build (``shards.WORK_FOLDER``).
 
-    def __init__(self, folder: Path, plan: ShardPlan, index: int, copied: bool, kept: bool) -> None:
-        self.folder, self.index, self.copied, self.kept = folder, index, copied, kept
-        self.names = dict(zip(PAGE_CONFIGS, plan.files(index), strict=True))
+    What a worker does when it builds a whole shard: the same writer, the same pages in
+    the same order, so the same bytes as the build's own writer. Pages with the same
+    bytes share a shard, so the duplicates it leaves out are the ones the build would.
+    """
+    shard = _ShardWriter(folder, count, index, written=False, kept=True)
+    seen: set[bytes] = set()
+    for result in results:
+        summary = result.summary()
+        shard.add(result, summary, _marked_duplicate(summary.report, seen))
+    written = shard.close()
+    write_work_summary(folder, WrittenShard(index, written, tuple(shard.summaries)))
+
+
+class _ShardWriter:
+    """One shard's files: written here from its pages' tables, or already in the folder (copied, or written by a worker)."""
+
+    def __init__(self, folder: Path, count: int, index: int, written: bool, kept: bool) -> None:
+        self.folder, self.index, self.written, self.kept = folder, index, written, kept
+        self.names = {config: config_files(config, count)[index] for config in PAGE_CONFIGS}
         self.writers: dict[str, _TableWriter] = {}
-        if not copied:
+        if not written:
             for config, name in self.names.items():
                 (folder / name).parent.mkdir(parents=True, exist_ok=True)
                 self.writers[config] = _TableWriter(folder / name, config)
         self.summaries: list[PageSummary] = []
 
     def add(self, item: PageResult | PageSummary, summary: PageSummary, report: PageReport) -> None:
-        if self.copied:
+        if self.written:
             return
         if self.kept:  # for the cache, which keeps a shard with its pages' summaries
             self.summaries.append(summary)
@@ -160,21 +187,36 @@ class _ShardWriter:
             for config, table in item.tables.items():
                 self.writers[config].add(table)
 
+    def close(self) -> dict[str, tuple[int, int]]:
+        """Close the files; each one's rows and in-memory Arrow bytes."""
+        for writer in self.writers.values():
+            writer.close()
+        return {name: (self.writers[config].rows, self.writers[config].arrow_bytes) for config, name in self.names.items()}
+
 
 def _finish(shard: _ShardWriter, files: dict[str, tuple[int, int]], tally: _PageStream, keep: KeepShard | None) -> None:
-    """Close a shard's files and note them; a copied shard's pages are counted here, from their summaries."""
-    if shard.copied:
-        figures, _ = copied_shard(shard.folder, shard.index)
-        files.update(figures)
-        return
-    for writer in shard.writers.values():
-        writer.close()
-    written = {name: (shard.writers[config].rows, shard.writers[config].arrow_bytes) for config, name in shard.names.items()}
-    files.update(written)
-    if keep is not None:
-        problem = keep(WrittenShard(shard.index, written, tuple(shard.summaries)))
+    """Close a shard's files and note them; keep the shard if this build made it."""
+    if shard.written:
+        figures, summaries = copied_shard(shard.folder, shard.index)
+        written = WrittenShard(shard.index, figures, tuple(summaries))
+    else:
+        written = WrittenShard(shard.index, shard.close(), tuple(shard.summaries))
+    files.update(written.files)
+    if keep is not None and shard.kept:
+        problem = keep(written)
         if problem:
             tally.uncached.append(f"shard {shard.index}: {problem}")
+
+
+def _marked_duplicate(report: PageReport, seen: set[bytes]) -> PageReport:
+    """The report, marked a duplicate if a page with the same bytes came before (``seen`` grows)."""
+    digest = bytes.fromhex(report.sha256) if report.sha256 else None
+    if digest and report.status != "error" and digest in seen:
+        reason = f"same bytes as an earlier page (sha256 {report.sha256[:16]}…)"
+        return PageReport(report.source, report.sha256, "duplicate", reason=reason)
+    if digest:
+        seen.add(digest)
+    return report
 
 
 class _PageStream:
@@ -196,12 +238,7 @@ class _PageStream:
             self.uncached.append(summary.cache_problem)
         for step, seconds in summary.timings:
             self.timings[step] += seconds
-        digest = bytes.fromhex(report.sha256) if report.sha256 else None
-        if digest and report.status != "error" and digest in self.seen:
-            reason = f"same bytes as an earlier page (sha256 {report.sha256[:16]}…)"
-            report = PageReport(report.source, report.sha256, "duplicate", reason=reason)
-        elif digest:
-            self.seen.add(digest)
+        report = _marked_duplicate(report, self.seen)
         self.statistics.count_page(report)
         if report.status != "ok":
             self.problems.append(report)
