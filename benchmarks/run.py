@@ -178,6 +178,9 @@ def real_figures(raw: Path, out: Path) -> dict[str, float]:
     default_1, rss = build(raw, out / "default1", "--jobs", "1", "--no-cache")
     fast_1, _ = build(raw, out / "fast1", "--segmenter", "rjieba", "--jobs", "1", "--no-cache")
     default_2, _ = build(raw, out / "default2", "--jobs", "2", "--no-cache")
+    # The same pages in 8 shards: each worker builds and writes whole shards.
+    sharded_1, _ = build(raw, out / "sharded1", "--jobs", "1", "--no-cache", "--pages-per-shard", "250")
+    sharded_2, _ = build(raw, out / "sharded2", "--jobs", "2", "--no-cache", "--pages-per-shard", "250")
     release = out / "default1" / "v0.0.1"
     bare, chars = bare_segmenter_seconds(release, "jieba")
     bare_fast, _ = bare_segmenter_seconds(release, "rjieba")
@@ -197,6 +200,7 @@ def real_figures(raw: Path, out: Path) -> dict[str, float]:
         "pipeline_over_bare_rjieba": round(bare_fast / fast_1, 3),
         "fast_engine_speedup": round(default_1 / fast_1, 2),
         "two_jobs_speedup": round(default_1 / default_2, 2),
+        "two_jobs_speedup_8_shards": round(sharded_1 / sharded_2, 2),
         "characters": chars,
         "peak_rss_bytes_jieba_1_job": rss,
         "import_cadrespeech_seconds": round(import_seconds(), 3),

@@ -2,7 +2,9 @@
 
 Every engine runs the same picklable function on each page and hands results back
 in the order of the page list, so a release's bytes never depend on how it was run
-(Ray Data runs the same function: ``ray_engine``).
+(Ray Data runs the same function: ``ray_engine``). A release of several shards can
+instead be built a shard per task, each worker writing its shard's files with the
+build's own writer (``local_shards``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..stages.tokens import Segmenter, segmenter_for
 from .cache import PageCache
 from .results import BuildOptions, PageReport, PageResult
 from .rows import page_rows, page_signatures, page_tables, page_tally
+from .writer import write_shard
 
 
 def loaded_segmenter(engine: str) -> Segmenter:
@@ -127,6 +130,28 @@ def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs:
     finally:
         if pool is not None:
             pool.terminate()
+
+
+def _build_shard(task: tuple[list[str], str, BuildOptions, str, int, int]) -> int:
+    paths, raw_dir, options, release, count, index = task
+    write_shard(Path(release), count, index, (process_path(path, raw_dir, options) for path in paths))
+    return index
+
+
+def local_shards(
+    shards: dict[int, list[Path]], raw_dir: Path, release: Path, count: int, options: BuildOptions, jobs: int
+) -> Iterator[int]:
+    """Build each shard (index: its pages in order) in a worker process that writes its files; yield the indexes in order.
+
+    No page's rows pass through the calling process, which only reads each shard's
+    summary: with many shards, the workers are the writers.
+    """
+    tasks = [([str(p) for p in paths], str(raw_dir), options, str(release), count, index) for index, paths in sorted(shards.items())]
+    pool = _start_pool(jobs, options)
+    try:
+        yield from pool.imap(_build_shard, tasks)  # in order, each as soon as it and those before it are done
+    finally:
+        pool.terminate()
 
 
 def _start_pool(jobs: int, options: BuildOptions) -> Pool:

@@ -23,7 +23,6 @@ from .executor import process_path
 from .results import BuildOptions, PageResult
 from .writer import write_shard
 
-
 _log = logging.getLogger(__name__)
 
 

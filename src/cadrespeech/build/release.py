@@ -89,13 +89,19 @@ def build_release(config: BuildConfig) -> BuildResult:
             with clock.step("shards: plan and copy from the cache"):
                 plan, copied, store = _plan(listing, config, options, temporary)
             to_build = [index for index in range(plan.count) if index not in copied]
-            if config.engine == "ray" and plan.count > 1:
-                # Each shard a Ray task that writes its own files; no page's rows pass through here.
-                from .ray_engine import ray_shards
-
+            if _by_shard(config, options, plan, to_build):
+                # Each shard a task (a Ray task, or a worker process) that writes its own
+                # files: no page's rows pass through here.
                 fresh = frozenset(to_build)
                 shards = {index: list(plan.pages[index]) for index in to_build}
-                built = ray_shards(shards, config.raw_dir, temporary, plan.count, options, config.ray_address)
+                if config.engine == "ray":
+                    from .ray_engine import ray_shards
+
+                    built = ray_shards(shards, config.raw_dir, temporary, plan.count, options, config.ray_address)
+                else:
+                    from .executor import local_shards
+
+                    built = local_shards(shards, config.raw_dir, temporary, plan.count, options, config.jobs)
                 results: Iterator[PageResult] = iter(())
             else:
                 fresh, built = frozenset(), iter(())
@@ -207,6 +213,16 @@ def _plan(
     plan = plan_shards(list(listing.pages), config.raw_dir, count, key_facts)
     copied = frozenset(index for index in range(count) if store is not None and store.copy_into(plan.keys[index], release, index))
     return plan, copied, store
+
+
+def _by_shard(config: BuildConfig, options: BuildOptions, plan: ShardPlan, to_build: list[int]) -> bool:
+    """Whether shards are built whole by workers: on Ray, or on several local processes, with two shards or more to build.
+
+    A profile times each page's steps, which only the page-by-page way reports.
+    """
+    if plan.count < 2 or len(to_build) < 2 or options.profile:
+        return False
+    return config.engine == "ray" or (config.engine == "local" and config.jobs > 1)
 
 
 def _keep(store: ShardCache, plan: ShardPlan, release: Path, shard: WrittenShard) -> str | None:
