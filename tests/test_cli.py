@@ -7,7 +7,7 @@ import pytest
 
 from cadrespeech.cli import main
 
-from .conftest import SEED
+from .conftest import RAW, SEED
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -68,3 +68,12 @@ def test_missing_file_and_usage_errors(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 2 and "invalid choice" in err
     code, out, _ = run_cli(capsys, "--help")
     assert code == 0 and "clean" in out
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_a_bad_shard_size_is_refused_before_anything_is_written(tmp_path: Path, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--version", "0.1.0", "--raw", str(RAW), "--out", str(tmp_path / "out"), "--pages-per-shard", value])
+    assert exit_info.value.code == 2
+    assert "--pages-per-shard" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

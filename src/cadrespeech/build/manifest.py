@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from .. import __version__
-from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, PAGES_PER_SHARD, RAW_INPUTS, feature_dict, schema_fingerprint
+from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, RAW_INPUTS, feature_dict, schema_fingerprint
 from ..stages.ingest import sha256_hex
 from ..stages.tokens import Segmenter
 from . import writer
@@ -41,16 +41,15 @@ def file_entries(folder: Path, data: WrittenData) -> dict[str, dict[str, Any]]:
     return dict(sorted(entries.items()))
 
 
-def write_manifest(
-    folder: Path, version: str, data: WrittenData, segmenter: Segmenter, options: BuildOptions, pages_per_shard: int = PAGES_PER_SHARD
-) -> str:
+def write_manifest(folder: Path, version: str, data: WrittenData, segmenter: Segmenter, options: BuildOptions) -> str:
     """Write ``manifest.json``, listing every file already in ``folder``; return its sha256."""
     manifest = {
         "name": "cadrespeech",
         "version": version,
         "configs": config_entries(data),
-        # How pages were spread over each page config's files (schema.shard_count, shard_of).
-        "shards": {"count": data.shards, "pages_per_shard": pages_per_shard, "page_shard": "int(raw_sha256[:8], 16) % count"},
+        # How pages were spread over each page config's files (schema.shard_of). Only the
+        # count decides the bytes: any --pages-per-shard that gives it gives this release.
+        "shards": {"count": data.shards, "page_shard": "int(raw_sha256[:8], 16) % count"},
         "files": file_entries(folder, data),
         "raw_inputs": RAW_INPUTS,
         "page_errors": [asdict(r) for r in data.problems if r.status == "error"],
@@ -69,6 +68,7 @@ def build_facts(segmenter: Segmenter, options: BuildOptions) -> dict[str, Any]:
         "cadrespeech": __version__,
         "segmenter": segmenter.engine,
         "segmenter_version": segmenter.engine_version,
+        "tagger": segmenter.tagger,
         "jieba": segmenter.jieba_version,
         "jieba_dictionary_sha256": segmenter.dictionary_sha256,
         "domain_dictionary": _domain_entry(segmenter),

@@ -122,7 +122,7 @@ def build_release(config: BuildConfig) -> BuildResult:
                 kept = Path(options.cache) if options.cache and not options.profile else None
                 write_report(temporary, temporary / REPORT, {**facts, "build": {"cadrespeech": __version__}}, kept, options.fingerprint)
             with clock.step("manifest, card, checksums"):
-                manifest_sha256 = write_manifest(temporary, version, data, segmenter, options, config.pages_per_shard)
+                manifest_sha256 = write_manifest(temporary, version, data, segmenter, options)
                 seal(temporary, version, data, card_path.read_text(encoding="utf-8"), manifest_sha256)
             with clock.step("publish"):
                 status = _publish(temporary, final)

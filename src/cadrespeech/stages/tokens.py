@@ -169,6 +169,11 @@ class Segmenter:
     def domain_sha256(self) -> str | None:
         return self.domain.sha256 if self.domain else None
 
+    # Which tagger made the tags, for the manifest. Both engines tag alike: rjieba's own
+    # tagger agrees on only 88.3% of unknown-word occurrences in 20 MB of real pages
+    # (443,471 of them), and a release's tags must not depend on the engine.
+    tagger = "jieba dictionary; unknown words: jieba.posseg HMM, state of the last character"
+
     @property
     def jieba_version(self) -> str:
         return str(jieba.__version__)
