@@ -87,3 +87,18 @@ def built_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path)
     result = build("0.1.0", raw, root / "releases")
     assert result.status == "created"
     return result.path
+
+
+def count_processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources of the pages that go through the pipeline from now on (in this process), in order."""
+    from cadrespeech.build import executor
+
+    processed: list[str] = []
+    real = executor.process_page_timed
+
+    def counting(raw_page, *args):
+        processed.append(raw_page.source)
+        return real(raw_page, *args)
+
+    monkeypatch.setattr(executor, "process_page_timed", counting)
+    return processed

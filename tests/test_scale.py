@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from cadrespeech.build import cache as page_cache
-from cadrespeech.build import executor, writer
+from cadrespeech.build import writer
 from cadrespeech.build.cache import PageCache
 from cadrespeech.build.results import BuildOptions
 from cadrespeech.stages.tokens import Segmenter
 
-from .conftest import FIXTURE_PAGES, ROOT, build, make_raw_folder, tree_bytes
+from .conftest import FIXTURE_PAGES, ROOT, build, count_processed, make_raw_folder, tree_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -42,14 +42,7 @@ def test_same_bytes_with_one_or_two_workers(tmp_path: Path, small_row_groups: No
 def test_cached_and_incremental_builds_give_the_bytes_of_a_full_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = make_raw_folder(tmp_path / "raw")
     cache = str(tmp_path / "cache")
-    processed: list[str] = []
-    real = executor.process_page_timed
-
-    def counting(raw_page, *args):
-        processed.append(raw_page.source)
-        return real(raw_page, *args)
-
-    monkeypatch.setattr(executor, "process_page_timed", counting)
+    processed = count_processed(monkeypatch)
     first = build_path(raw, tmp_path / "a", options=BuildOptions(cache=cache))
     assert len(processed) > 20
     processed.clear()

@@ -20,7 +20,7 @@ from cadrespeech.read.verify import verify_release
 from cadrespeech.schema import CONFIGS, PAGE_CONFIGS, config_files, shard_count, shard_of
 from cadrespeech.stages.ingest import sha256_hex
 
-from .conftest import build, fixture_pages_as_raw, tree_bytes
+from .conftest import build, count_processed, fixture_pages_as_raw, tree_bytes
 
 pytestmark = pytest.mark.slow
 SHARDS = 8
@@ -131,14 +131,7 @@ def test_a_changed_page_rewrites_only_its_shards(fixture_raw: Path, tmp_path: Pa
     raw = Path(shutil.copytree(fixture_raw, tmp_path / "raw"))
     cache = str(tmp_path / "cache")
     before = sharded(raw, tmp_path / "before", options=BuildOptions(cache=cache))
-    processed: list[str] = []
-    real = executor.process_page_timed
-
-    def counting(raw_page, *args):
-        processed.append(raw_page.source)
-        return real(raw_page, *args)
-
-    monkeypatch.setattr(executor, "process_page_timed", counting)
+    processed = count_processed(monkeypatch)
     page = sorted(p for p in raw.iterdir() if p.suffix == ".txt")[0]
     old_shard = shard_of(sha256_hex(page.read_bytes()), SHARDS)
     page.write_bytes(page.read_bytes() + "\n谢谢大家！\n".encode())
