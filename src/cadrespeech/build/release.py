@@ -86,8 +86,10 @@ def build_release(config: BuildConfig) -> BuildResult:
             with clock.step("fingerprint and cache"):
                 options = replace(config.pages, fingerprint=pipeline_fingerprint(config.pages, segmenter))
                 options, warnings = usable_cache(options)
+            # A profile times the work, so it copies nothing from the cache (and keeps nothing).
+            kept = Path(options.cache) if options.cache and not options.profile else None
             with clock.step("shards: plan and copy from the cache"):
-                plan, copied, store = _plan(listing, config, options, temporary)
+                plan, copied, store = _plan(listing, config, options, temporary, kept)
             to_build = [index for index in range(plan.count) if index not in copied]
             if _by_shard(config, options, plan, to_build):
                 # Each shard a task (a Ray task, or a worker process) that writes its own
@@ -119,7 +121,6 @@ def build_release(config: BuildConfig) -> BuildResult:
                 (temporary / CITATION).write_text(release_citation(citation_path, version), encoding="utf-8", newline="\n")
                 # The report goes into the release, for the card to show its figures.
                 facts = {"version": version, "configs": config_entries(data), "statistics": data.figures}
-                kept = Path(options.cache) if options.cache and not options.profile else None
                 write_report(temporary, temporary / REPORT, {**facts, "build": {"cadrespeech": __version__}}, kept, options.fingerprint)
             with clock.step("manifest, card, checksums"):
                 manifest_sha256 = write_manifest(temporary, version, data, segmenter, options)
@@ -203,12 +204,11 @@ def _named(files: list[str], limit: int = 10) -> str:
 
 
 def _plan(
-    listing: RawListing, config: BuildConfig, options: BuildOptions, release: Path
+    listing: RawListing, config: BuildConfig, options: BuildOptions, release: Path, kept: Path | None
 ) -> tuple[ShardPlan, frozenset[int], ShardCache | None]:
-    """The pages' shards; with a cache, the shards found in it, already copied into ``release``."""
+    """The pages' shards; with a cache folder (``kept``), the shards found in it, already copied into ``release``."""
     count = shard_count(len(listing.pages), config.pages_per_shard)
-    # A profile times the work, so it copies nothing from the cache (and keeps nothing).
-    store = ShardCache(Path(options.cache)) if options.cache and not options.profile else None
+    store = None if kept is None else ShardCache(kept)
     key_facts = None if store is None else json.dumps([options.fingerprint, writer_facts()])
     plan = plan_shards(list(listing.pages), config.raw_dir, count, key_facts)
     copied = frozenset(index for index in range(count) if store is not None and store.copy_into(plan.keys[index], release, index))

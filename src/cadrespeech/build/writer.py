@@ -62,7 +62,6 @@ class WrittenData:
     uncached: tuple[str, ...]  # why page results or shards could not be cached
     timings: dict[str, float]  # seconds per pipeline step over all pages, when profiling
     shards: int = 1
-    copied_shards: int = 0  # taken whole from the cache
 
     def config_files(self, name: str) -> list[str]:
         return config_files(name, self.shards)
@@ -145,7 +144,6 @@ def write_data(
         uncached=tuple(tally.uncached),
         timings=dict(tally.timings),
         shards=plan.count,
-        copied_shards=len(written - fresh),
     )
 
 
