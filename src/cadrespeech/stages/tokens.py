@@ -245,8 +245,14 @@ class PosHMM:
     Only the last state is wanted, and it is the best-scoring state of the last
     column: the forward pass alone decides it, with no path to keep. The pass runs on
     numpy arrays over jieba's own tables, adding in jieba's order, so the scores, and
-    the tag, are exactly jieba's (a test compares them); jieba's loop over its 256
+    the tag, are exactly jieba's (tests compare them); jieba's loop over its 256
     states in Python was 95% of a build's time on real text.
+
+    Scores are kept for all 256 states, minus infinity for a state jieba does not
+    consider; jieba's transition table is minus infinity where it allows no
+    transition, so "reachable" is "finite", and a state nothing may follow adds
+    nothing. A character's own states are scored first; only when none is reachable
+    (jieba then takes every reachable state) is the whole row scored.
     """
 
     def __init__(self) -> None:
@@ -258,46 +264,54 @@ class PosHMM:
         self.min_float, min_inf = viterbi.MIN_FLOAT, viterbi.MIN_INF
         self.states = list(posseg.trans_P)  # jieba's all_states
         index = {state: i for i, state in enumerate(self.states)}
-        size = len(self.states)
-        self.trans = np.full((size, size), min_inf)
-        self.follows = np.zeros((size, size), dtype=bool)  # which state jieba lets follow which
+        self.size = len(self.states)
+        self.trans = np.full((self.size, self.size), min_inf)  # minus infinity: jieba allows no such transition
         for source, targets in posseg.trans_P.items():
             for target, probability in targets.items():
                 self.trans[index[source], index[target]] = probability
-                self.follows[index[source], index[target]] = True
         self.start = np.array([posseg.start_P[state] for state in self.states])
         self.emit = posseg.emit_P
-        self.char_states: dict[str, np.ndarray] = {}
+        # Each character's own states (jieba's char_state_tab), as a mask and as indexes.
+        self.char_mask: dict[str, np.ndarray] = {}
+        self.char_indexes: dict[str, np.ndarray] = {}
         for char, states in posseg.char_state_tab_P.items():
-            mask = np.zeros(size, dtype=bool)
+            mask = np.zeros(self.size, dtype=bool)
             mask[[index[state] for state in states]] = True
-            self.char_states[char] = mask
-        self.anything = np.ones(size, dtype=bool)
+            self.char_mask[char], self.char_indexes[char] = mask, np.flatnonzero(mask)
+        self.anything = np.ones(self.size, dtype=bool)
+        # jieba breaks a tie by the greater state tuple: each state's rank in that order.
+        self.rank = np.argsort(np.argsort(np.array([f"{a}\t{b}" for a, b in self.states])))
         self._emissions: dict[str, np.ndarray] = {}
 
-    def _emission(self, states: np.ndarray, char: str) -> np.ndarray:
+    def _emission(self, char: str) -> np.ndarray:
         """Each state's emission score for ``char`` (jieba's MIN_FLOAT where it has none), made once per character."""
         row = self._emissions.get(char)
         if row is None:
             row = self._emissions[char] = np.array([self.emit[state].get(char, self.min_float) for state in self.states])
-        return row[states]
+        return row
 
     def last_tag(self, word: str) -> str:
-        # States are index arrays in ascending order; only which states, not their order, matters.
-        current = np.flatnonzero(self.char_states.get(word[0], self.anything))
-        scores = self.start[current] + self._emission(current, word[0])
+        first = word[0]
+        scores = np.where(self.char_mask.get(first, self.anything), self.start + self._emission(first), -np.inf)
         for char in word[1:]:
-            alive = self.follows[current].any(axis=1)  # jieba drops states nothing may follow
-            if not alive.any():  # where jieba's viterbi fails too
+            live = np.flatnonzero(scores > -np.inf)
+            from_live, live_scores = self.trans[live], scores[live][:, None]
+            own = self.char_indexes.get(char)
+            if own is not None:
+                best = (live_scores + from_live[:, own]).max(axis=0)  # max(score + trans), then + emission: jieba's sums
+                reached = best > -np.inf
+                if reached.any():
+                    scores = np.full(self.size, -np.inf)
+                    kept = own[reached]
+                    scores[kept] = best[reached] + self._emission(char)[kept]
+                    continue
+            best = (live_scores + from_live).max(axis=0)
+            reached = best > -np.inf
+            if not reached.any():  # where jieba's viterbi fails too
                 raise ValueError(f"no state can follow in {word!r}")
-            live, previous = current[alive], scores[alive]
-            reachable = self.follows[live].any(axis=0)
-            allowed = self.char_states.get(char, self.anything) & reachable
-            current = np.flatnonzero(allowed if allowed.any() else reachable)
-            scores = ((previous[:, None] + self.trans[np.ix_(live, current)]) + self._emission(current, char)[None, :]).max(axis=0)
-        # jieba's max over (score, state): the highest score, the greatest state on a tie.
-        best = current[scores == scores.max()]
-        return str(max(self.states[i] for i in best.tolist())[1])
+            scores = np.where(reached, best + self._emission(char), -np.inf)
+        top = np.flatnonzero(scores == scores.max())
+        return str(self.states[top[np.argmax(self.rank[top])]][1])
 
 
 @lru_cache(maxsize=1)
