@@ -127,7 +127,9 @@ class ShardCache:
         entry = self._entry(key)
         if entry.is_dir():
             return None  # kept by an earlier build: same key, same bytes
-        body = _shard_body(release, shard)
+        # A shard a worker wrote left its summary, file digests included: no second read of its files.
+        work = release / WORK_FOLDER / f"{shard.index}.bin"
+        body = work.read_bytes() if work.is_file() else _shard_body(release, shard)
         header = b" ".join([self.FORMAT, key.encode(), sha256_hex(body).encode()])
         temporary = None
         try:
