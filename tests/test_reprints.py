@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from datasketch import MinHash
 from hypothesis import given
 from hypothesis import strategies as st
 
 import cadrespeech
 from cadrespeech.read.verify import verify_release
 from cadrespeech.stages.reprints import (
+    NUM_PERM,
     REPRINT_SIMILARITY,
+    SCHEME,
+    SEED,
+    SHINGLE_CHARS,
     ReprintIndex,
     SpeechSignature,
     normalise,
@@ -145,3 +151,14 @@ def test_the_band_layout_is_the_one_datasketch_picks_for_our_threshold() -> None
 
     lsh = MinHashLSH(threshold=REPRINT_SIMILARITY, num_perm=NUM_PERM)
     assert (lsh.b, lsh.r) == (BANDS, BAND_ROWS) and BANDS * BAND_ROWS <= NUM_PERM
+
+
+@given(st.text(alphabet="营商环境企业满意度工作标准诚意口碑，。 ab1", max_size=400))
+def test_our_numpy_minhash_gives_datasketchs_own_signatures(text: str) -> None:
+    # The build computes the affine32 scheme itself so it never imports datasketch;
+    # the signatures in old releases were datasketch's, so they must stay equal.
+    key = normalise(text)
+    shingles = {key[i : i + SHINGLE_CHARS].encode("utf-32-le") for i in range(max(1, len(key) - SHINGLE_CHARS + 1))}
+    theirs = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme=SCHEME)
+    theirs.update_batch(list(shingles))
+    assert signature(text) == theirs.hashvalues.astype("<u4").tobytes()

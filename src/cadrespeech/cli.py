@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="write a static HTML report with PNG figures for a release",
-        description="Write index.html and figures/*.png describing a release; the page needs no network.",
+        description="Write index.html and figures/*.svg describing a release; the page needs no network.",
         epilog=EXIT_CODES,
     )
     report.add_argument("release", nargs="?", help="a version (X.Y.Z) or a release folder; default: the latest release")

@@ -213,7 +213,7 @@ CHECKSUMS = "SHA256SUMS"
 RAW_INPUTS = "raw_inputs.jsonl"
 # How the card names the manifest's checksum; ``verify`` looks for this line.
 MANIFEST_LINE = "manifest.json sha256: `{}`"
-REPORT = "report"  # index.html and figures/*.png: the corpus report, made by the build
+REPORT = "report"  # index.html and figures/*.svg: the corpus report, made by the build
 
 
 # Pages per shard a build aims at: a config's rows are split over a power of two of

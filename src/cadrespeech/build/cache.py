@@ -56,7 +56,6 @@ def pipeline_fingerprint(options: BuildOptions, segmenter: Segmenter) -> str:
         segmenter.jieba_version,
         segmenter.dictionary_sha256,
         segmenter.domain_sha256,
-        metadata.version("datasketch"),  # its hashing makes the reprint signatures
         metadata.version("htmldate"),  # it reads publication dates
         platform.python_version(),  # the cache's marshal format is Python's own
         sorted(options.skip_rules),

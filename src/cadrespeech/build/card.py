@@ -138,7 +138,7 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
         "",
         "From this release's files; the whole report, with top terms and the clusters, is `report/index.html`.",
         "",
-        *[line for figure in FIGURES for line in (f"![{figure.title}: {figure.caption}](report/figures/{figure.name}.png)", "")],
+        *[line for figure in FIGURES for line in (f"![{figure.title}: {figure.caption}](report/figures/{figure.name}.svg)", "")],
         "### Removals per rule",
         "",
         "| rule | edits | raw characters |",

@@ -1,4 +1,4 @@
-"""A corpus report a person can look at: one static HTML page and PNG figures.
+"""A corpus report a person can look at: one static HTML page and SVG figures.
 
 Everything is read from a release's own files, so a report describes exactly what
 was published. The page needs no network: figures are files beside it, and the one
@@ -20,7 +20,6 @@ import os
 import zlib
 from collections import Counter
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import pyarrow.compute as pc
 
 from ..datafiles import config_paths, iter_batches, read_config
 from ..escaping import for_terminal
+from .figures import Bar, bar_chart, histogram_bars
 
 # Genres as the release names them, with the English label a figure shows.
 GENRE_LABELS: dict[str, str] = {
@@ -55,7 +55,6 @@ GENRE_LABELS: dict[str, str] = {
 # Content words for the top-terms table: nouns, verbs, verbal nouns, set phrases.
 TERM_TAGS = ("n", "nz", "vn", "v", "l", "i")
 TOP_TERMS = 40
-FIGURE_DPI = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +72,19 @@ FIGURES = (
     Figure("removals", "Removals per rule", "Edits in the removals ledger, by cleaning rule (the 20 most used)."),
     Figure("reprints", "Reprint clusters", "Reprint clusters by size (duplicates config; clusters of two or more)."),
 )
+# Axis titles per figure: what the counts are, and what the categories are.
+FIGURE_AXES: dict[str, dict[str, str]] = {
+    "lengths": {"value_label": "speeches", "category_label": "characters (start of range)"},
+    "section_depth": {"value_label": "documents", "category_label": "deepest section level"},
+    "years": {"value_label": "documents", "category_label": "year"},
+    "genres": {"value_label": "documents"},
+    "removals": {"value_label": "edits"},
+    "reprints": {"value_label": "clusters", "category_label": "speeches in the cluster"},
+}
 
 
 def write_report(release: Path, out: Path, manifest: dict[str, Any], kept: Path | None = None, fingerprint: str = "") -> Path:
-    """Write ``out/index.html`` and ``out/figures/*.png`` for the release folder; return the page.
+    """Write ``out/index.html`` and ``out/figures/*.svg`` for the release folder; return the page.
 
     A build passes the manifest it is about to write, since the report goes into the
     release (and its checksums into the manifest); ``cadrespeech report`` passes the
@@ -88,10 +96,10 @@ def write_report(release: Path, out: Path, manifest: dict[str, Any], kept: Path 
     page = out / "index.html"
     store = None
     if kept is not None:
-        # Everything the report is drawn from: the code, matplotlib, the facts passed and every data file's bytes.
+        # Everything the report is drawn from: the code, the facts passed and every data file's bytes.
         files = [path for config in manifest.get("configs", {}) for path in config_paths(release, config, manifest)]
         digests = [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
-        store = _KeptReports(kept, [fingerprint, metadata.version("matplotlib"), manifest, digests])
+        store = _KeptReports(kept, [fingerprint, manifest, digests])
         if store.restore(out):
             return page
     facts = gather(release, manifest)
@@ -205,48 +213,21 @@ def top_terms(files: list[Path]) -> list[tuple[str, str, int]]:
 
 
 def draw_figures(facts: dict[str, Any], folder: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no screen needed
-    from matplotlib import pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
+    """Each of FIGURES as ``folder/<name>.svg``, from the gathered facts."""
     statistics = facts["statistics"]
     removals = sorted(statistics.get("removals_per_rule", {}).items(), key=lambda item: (-item[1]["edits"], item[0]))[:20]
     sizes = Counter(len(cluster["members"]) for cluster in facts["clusters"])
     bars = {
-        "section_depth": sorted(facts["depths"].items()),
-        "years": sorted(facts["years"].items(), key=lambda item: (item[0] == "unknown", item[0])),
-        "genres": sorted(((GENRE_LABELS.get(g, "other"), n) for g, n in facts["genres"].items()), key=lambda item: -item[1]),
-        "removals": [(rule, counts["edits"]) for rule, counts in removals],
-        "reprints": sorted(sizes.items()),
+        "lengths": histogram_bars(facts["lengths"]),
+        "section_depth": [Bar(str(depth), n) for depth, n in sorted(facts["depths"].items())],
+        "years": [Bar(year, n) for year, n in sorted(facts["years"].items(), key=lambda item: (item[0] == "unknown", item[0]))],
+        "genres": sorted((Bar(GENRE_LABELS.get(g, "other"), n) for g, n in facts["genres"].items()), key=lambda bar: -bar.count),
+        "removals": [Bar(rule, counts["edits"]) for rule, counts in removals],
+        "reprints": [Bar(str(size), n) for size, n in sorted(sizes.items())],
     }
     for figure in FIGURES:
-        fig, axes = plt.subplots(figsize=(7, 4))
-        if figure.name == "lengths":
-            axes.hist(facts["lengths"] or [0], bins=20, color="#4c72b0")
-            axes.set_xlabel("characters")
-            axes.set_ylabel("speeches")
-        else:
-            labels, values = zip(*bars[figure.name], strict=True) if bars[figure.name] else ((), ())
-            horizontal = figure.name in ("genres", "removals")
-            positions = range(len(values))
-            if horizontal:
-                axes.barh(positions, values, color="#4c72b0")
-                axes.set_yticks(list(positions), [str(label) for label in labels], fontsize=8)
-                axes.invert_yaxis()
-            else:
-                axes.bar(positions, values, color="#4c72b0")
-                axes.set_xticks(list(positions), [str(label) for label in labels])
-            if not values:
-                axes.text(0.5, 0.5, "none in this release", ha="center", va="center", transform=axes.transAxes)
-        counts_axis = axes.xaxis if figure.name in ("genres", "removals") else axes.yaxis
-        counts_axis.set_major_locator(MaxNLocator(integer=True))  # counts are whole numbers
-        axes.set_title(figure.title)
-        fig.tight_layout()
-        # No software or date stamp: the same release gives the same bytes.
-        fig.savefig(folder / f"{figure.name}.png", dpi=FIGURE_DPI, metadata={"Software": None})
-        plt.close(fig)
+        chart = bar_chart(figure.title, bars[figure.name], horizontal=figure.name in ("genres", "removals"), **FIGURE_AXES[figure.name])
+        (folder / f"{figure.name}.svg").write_text(chart, encoding="utf-8", newline="\n")
 
 
 def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
@@ -268,7 +249,7 @@ def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
         f"<title>cadrespeech v{_e(version)}: corpus report</title>",
         "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}"
-        "td.n{text-align:right}figure{margin:1.5rem 0}img{max-width:100%}</style>",
+        "td.n{text-align:right}figure{margin:1.5rem 0}img{max-width:100%;height:auto}</style>",
         "</head><body>",
         f"<h1>cadrespeech v{_e(version)}</h1>",
         f"<p>Built by cadrespeech {_e(manifest.get('build', {}).get('cadrespeech', '?'))}; "
@@ -282,7 +263,7 @@ def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
         # A figure and its caption are English only.
         parts.append(
             f'<figure id="{figure.name}" lang="en">'
-            f'<img src="figures/{figure.name}.png" alt="{_e(figure.title)}" data-figure="{figure.name}">'
+            f'<img src="figures/{figure.name}.svg" width="700" height="400" alt="{_e(figure.title)}" data-figure="{figure.name}">'
             f"<figcaption>{_e(figure.caption)}</figcaption></figure>"
         )
     parts += [

@@ -7,7 +7,7 @@ flagged, never removed:
 - each paragraph gets a hash of its normalised text, so every speech sharing a
   paragraph is one group-by away;
 - each speech gets a MinHash signature over character 5-grams of its normalised text
-  (datasketch, fixed seed, CRC-32 of each 5-gram); speeches that agree on a whole
+  (datasketch's affine32 scheme, fixed seed, CRC-32 of each 5-gram); speeches that agree on a whole
   band of their signatures (locality-sensitive hashing, datasketch's band layout)
   are compared, and those whose estimated Jaccard similarity reaches
   ``REPRINT_SIMILARITY`` join one reprint cluster.
@@ -36,6 +36,8 @@ SEED = 1
 # and six sentences changed scores about 0.87; speeches on one theme sharing two
 # whole paragraphs score about 0.05.
 REPRINT_SIMILARITY = 0.5
+# Shingles hashed against every permutation at once: 8,192 x 128 x 4 bytes is 4 MB.
+SHINGLE_CHUNK = 8192
 # Paragraphs shorter than this after normalisation (同志们：, 谢谢大家！) recur in every
 # speech and say nothing of templates; they get no hash.
 MIN_HASHED_PARAGRAPH_CHARS = 20
@@ -60,25 +62,33 @@ def paragraph_hash(text: str) -> str | None:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-# datasketch's 32-bit scheme, named so stored signatures keep their meaning.
+# datasketch's 32-bit scheme ("affine32"), named so stored signatures keep their
+# meaning: each 32-bit shingle hash is mixed once with MurmurHash3's finaliser, then
+# permuted NUM_PERM times by h -> a*h + b mod 2**32 (a odd), and the minimum of each
+# permutation kept. We compute it ourselves with numpy over a whole document, so a
+# build never imports datasketch (and scipy under it); a test checks the signatures
+# against datasketch's own.
 SCHEME = "affine32"
+# MurmurHash3's 32-bit finaliser: shift, multiply, shift, multiply, shift.
+FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
 
 @cache
-def _minhash_class() -> type:
-    """datasketch's MinHash, and its permutations for our seed, made once.
-
-    Imported on first use: datasketch's package imports scipy (half a second), which a
-    build whose pages all come from the cache never needs.
-    """
-    from datasketch import MinHash
-
-    return MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The NUM_PERM (a, b) pairs for SEED, drawn in the order datasketch draws them."""
+    draw = np.random.RandomState(SEED)
+    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-@cache
-def _permutations():
-    return _minhash_class()(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+def _fmix32(hashes: np.ndarray) -> np.ndarray:
+    first, m1, second, m2, third = FMIX32
+    hashes = hashes ^ (hashes >> np.uint32(first))
+    hashes = hashes * np.uint32(m1)
+    hashes = hashes ^ (hashes >> np.uint32(second))
+    hashes = hashes * np.uint32(m2)
+    return hashes ^ (hashes >> np.uint32(third))
 
 
 def signature(text: str) -> bytes:
@@ -94,9 +104,15 @@ def signature(text: str) -> bytes:
     # CRC-32 in C instead of datasketch's default SHA-1 in a Python loop: a third of
     # the cost. The random affine permutations on top do the MinHash's work; the
     # hash need only tell shingles apart, which 32 bits do for a speech's few thousand.
-    minhash = _minhash_class()(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, permutations=_permutations(), scheme=SCHEME)
-    minhash.update_batch(list(shingles))
-    return minhash.hashvalues.astype("<u4").tobytes()
+    hashes = _fmix32(np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=len(shingles)))
+    a, b = _permutations()
+    # uint32 arithmetic wraps, which is the mod 2**32 the scheme asks for. Chunks of
+    # shingles bound the (shingles x NUM_PERM) matrix for very long texts.
+    lowest = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(hashes), SHINGLE_CHUNK):
+        chunk = hashes[start : start + SHINGLE_CHUNK, None]
+        np.minimum(lowest, (chunk * a + b).min(axis=0), out=lowest)
+    return lowest.astype("<u4").tobytes()
 
 
 def similarity(left: bytes, right: bytes) -> float:
