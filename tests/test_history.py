@@ -28,7 +28,9 @@ def test_the_newest_committed_release_rebuilds_to_the_same_data(tmp_path: Path) 
     version = releases(COMMITTED)[-1]
     committed = COMMITTED / f"v{version}"
     manifest = json.loads((committed / "manifest.json").read_text(encoding="utf-8"))
-    rebuilt = build_release(BuildConfig(version, RAW, tmp_path, BuildOptions(cache=None), progress=False)).path
+    # As the README's command builds it: with the provenance file beside the raw folder (0.7.0 on).
+    provenance = RAW.parent / "provenance.json"
+    rebuilt = build_release(BuildConfig(version, RAW, tmp_path, BuildOptions(cache=None), progress=False, provenance=provenance)).path
     fresh = json.loads((rebuilt / "manifest.json").read_text(encoding="utf-8"))
     data = [data_file(name) for name in manifest["configs"]] + ["raw_inputs.jsonl"]
     differing = [name for name in data if (committed / name).read_bytes() != (rebuilt / name).read_bytes()]

@@ -75,3 +75,23 @@ def test_two_nodes_build_byte_identical_shards(tmp_path: Path, two_nodes: str, c
     assert len(nodes) == 2, "every shard was built on one node"
     assert len(list((on_cluster / "documents").iterdir())) == 8
     assert tree_bytes(on_cluster) == tree_bytes(local)
+
+
+def test_collect_on_two_nodes_gives_what_collect_gives_locally(tmp_path: Path, two_nodes: str) -> None:
+    from cadrespeech.collect.gather import CollectConfig, collect
+
+    from .archives import Response, write_jsonl, write_warc
+    from .conftest import FIXTURE_PAGES
+
+    sources = tmp_path / "crawl"
+    sources.mkdir()
+    pages = sorted(p for p in FIXTURE_PAGES.iterdir() if p.suffix in (".html", ".txt"))
+    for part in range(3):  # three archives, so the tasks can land on both nodes
+        write_warc(sources / f"part-{part}.warc.gz", [Response(f"http://example.gov.cn/{p.name}", p.read_bytes()) for p in pages[part::3]])
+    write_jsonl(sources / "dump.jsonl", [{"url": "http://example.org/1", "text": pages[-1].read_text(encoding="utf-8", errors="replace")}])
+    local = collect(CollectConfig((sources,), tmp_path / "local" / "raw", tmp_path / "local" / "provenance.json"))
+    on_ray = collect(
+        CollectConfig((sources,), tmp_path / "ray" / "raw", tmp_path / "ray" / "provenance.json", engine="ray", ray_address=two_nodes)
+    )
+    assert on_ray == local and local.new_pages == len({p.read_bytes() for p in pages})  # the dump repeats the last page
+    assert tree_bytes(tmp_path / "ray") == tree_bytes(tmp_path / "local")

@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"spread each config over a power of two of files, about N pages each (default: {PAGES_PER_SHARD})",
     )
+    build.add_argument(
+        "--provenance", type=Path, default=None, help="provenance file (default: provenance.json beside --raw; a missing file: no records)"
+    )
     build.add_argument("--cache", type=Path, default=None, help="page and shard cache folder (default: the user cache)")
     build.add_argument("--no-cache", action="store_true", help="process every page afresh and cache nothing")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -120,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
-        help="write a static HTML report with PNG figures for a release",
+        help="write a static HTML report with SVG figures for a release",
         description="Write index.html and figures/*.svg describing a release; the page needs no network.",
         epilog=EXIT_CODES,
     )
@@ -128,6 +131,44 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, help="output folder (default: report-vX.Y.Z in the current folder)")
     report.add_argument("--releases", type=Path, help="folder of releases (default: corpus/releases)")
     report.set_defaults(run=_run_report)
+
+    collect = commands.add_parser(
+        "collect",
+        help="take pages out of web archives (WARC, ARC) and dumps (JSONL) into the raw folder, with provenance",
+        description="Each kept record becomes one raw page named by its sha256, its bytes as archived, with a provenance record.",
+        epilog=EXIT_CODES,
+    )
+    collect.add_argument(
+        "sources", nargs="+", type=Path, metavar="SOURCE", help="a .warc[.gz], .arc[.gz] or .jsonl[.gz|.zst] file, or a folder of them"
+    )
+    collect.add_argument("--out", type=Path, default=Path("corpus/raw"), help="raw folder to write pages into (default: corpus/raw)")
+    collect.add_argument("--provenance", type=Path, default=None, help="provenance file to update (default: provenance.json beside --out)")
+    collect.add_argument("--speeches-only", action="store_true", help="keep only pages the genre classifier calls speeches")
+    for name in ("url", "html", "text", "date", "title"):
+        what = f"JSONL field holding the {name} (repeatable; the first present wins)"
+        collect.add_argument(f"--{name}-field", action="append", default=None, metavar="NAME", help=what)
+    collect.add_argument("--engine", choices=("local", "ray"), default="local", help="local, or one Ray task per archive (extra 'ray')")
+    collect.add_argument("--ray-address", default=None, help="an existing Ray cluster (default: start a local one)")
+    collect.add_argument("--quiet", action="store_true", help="no progress bar")
+    collect.set_defaults(run=_run_collect)
+
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl a site's speech column politely into a WARC file (which collect reads)",
+        description="robots.txt obeyed, a delay between requests to a host, retries with backoff; every answer archived as received.",
+        epilog=EXIT_CODES,
+    )
+    crawl.add_argument("seeds", nargs="+", metavar="URL", help="where to start, e.g. the column's index page")
+    crawl.add_argument("--out", type=Path, required=True, help="folder to write the WARC file into")
+    crawl.add_argument("--delay", type=float, default=1.0, metavar="S", help="seconds between requests to one host (default: 1)")
+    crawl.add_argument("--max-pages", type=int, default=100, metavar="N", help="stop after N pages (default: 100)")
+    crawl.add_argument("--allow", action="append", default=[], metavar="PATTERN", help="follow only URLs this regex finds (repeatable)")
+    crawl.add_argument("--sitemap", action="append", default=[], metavar="URL", help="a sitemap whose pages to fetch (repeatable)")
+    crawl.add_argument("--retries", type=int, default=3, help="further tries after a 5xx, 429 or lost connection (default: 3)")
+    crawl.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds a connection may stay silent (default: 20)")
+    crawl.add_argument("--contact", default=None, help="your e-mail or URL, added to the User-Agent so a site can reach you")
+    crawl.add_argument("--quiet", action="store_true", help="no progress bar")
+    crawl.set_defaults(run=_run_crawl)
 
     listing = commands.add_parser("releases", help="list the releases, oldest first")
     listing.add_argument("--releases", type=Path, default=None, help="releases folder")
@@ -213,6 +254,7 @@ def _run_build(args: argparse.Namespace) -> int:
         ray_address=args.ray_address,
         progress=False if args.quiet else None,
         pages_per_shard=args.pages_per_shard,
+        provenance=args.provenance if args.provenance is not None else args.raw.parent / "provenance.json",
     )
     result = build_release(config)
     for report in result.problems:
@@ -229,6 +271,60 @@ def _run_build(args: argparse.Namespace) -> int:
     summary = f"{result.documents} documents from {result.pages_ok} of {result.pages} pages"
     say(f"{state} {result.path.name}: {summary}")
     print(for_terminal(str(result.path)))
+    return EXIT_OK
+
+
+def _run_collect(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .collect.archives import JsonlFields
+    from .collect.gather import CollectConfig, collect
+    from .provenance import ProvenanceError
+
+    fields = JsonlFields()
+    for name in ("url", "html", "text", "date", "title"):
+        if chosen := getattr(args, f"{name}_field"):
+            fields = replace(fields, **{name: tuple(chosen)})
+    config = CollectConfig(
+        sources=tuple(args.sources),
+        out=args.out,
+        provenance=args.provenance or args.out.parent / "provenance.json",
+        speeches_only=args.speeches_only,
+        fields=fields,
+        engine=args.engine,
+        ray_address=args.ray_address,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+    try:
+        summary = collect(config)
+    except ProvenanceError as error:
+        raise CadrespeechError(str(error)) from error
+    for line in summary.lines():
+        print(for_terminal(line))
+    for reason, places in sorted(summary.examples.items()):
+        say(f"skipped ({reason}): e.g. {'; '.join(places)}")
+    return EXIT_OK
+
+
+def _run_crawl(args: argparse.Namespace) -> int:
+    from .collect.crawl import DEFAULT_USER_AGENT, SKIP_REASONS, CrawlConfig, crawl
+
+    agent = DEFAULT_USER_AGENT if not args.contact else f"{DEFAULT_USER_AGENT[:-1]}; contact {args.contact})"
+    config = CrawlConfig(
+        seeds=tuple(args.seeds),
+        out=args.out,
+        delay=args.delay,
+        max_pages=args.max_pages,
+        allow=tuple(args.allow),
+        sitemaps=tuple(args.sitemap),
+        retries=args.retries,
+        timeout=args.timeout,
+        user_agent=agent,
+    )
+    summary = crawl(config, progress=not args.quiet and sys.stderr.isatty())
+    print(for_terminal(f"fetched {summary.fetched} pages; {summary.written} responses archived in {summary.warc_path}"))
+    for reason, count in summary.skipped_by_reason.items():
+        print(for_terminal(f"skipped {count}: {reason} ({SKIP_REASONS[reason]})"))
     return EXIT_OK
 
 

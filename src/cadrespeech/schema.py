@@ -35,6 +35,8 @@ DOCUMENTS = {
         "doc_id": STRING,
         "page_id": STRING,
         "source_file": STRING,
+        "url": STRING,
+        "retrieved": STRING,
         "speech_index": INT32,
         "page_title": STRING,
         "page_tags": ListOf(STRING),

@@ -95,6 +95,7 @@ def render_card(
     prose: str,
     manifest_sha256: str,
     shards: int = 1,
+    provenance: dict[str, Any] | None = None,
 ) -> str:
     """The card: YAML header, the project's prose, and this release's figures and checksum.
 
@@ -103,10 +104,12 @@ def render_card(
     """
     metadata = card_metadata(version, statistics["documents"], splits, shards)
     header = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{header}---\n\n{prose.strip()}\n\n{_release_section(version, statistics, reports, manifest_sha256)}"
+    return f"---\n{header}---\n\n{prose.strip()}\n\n{_release_section(version, statistics, reports, manifest_sha256, provenance)}"
 
 
-def _release_section(version: str, statistics: dict[str, Any], reports: tuple[PageReport, ...], manifest_sha256: str) -> str:
+def _release_section(
+    version: str, statistics: dict[str, Any], reports: tuple[PageReport, ...], manifest_sha256: str, provenance: dict[str, Any] | None
+) -> str:
     lines = [
         f"## This release: v{version}",
         "",
@@ -146,6 +149,8 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
     ]
     for rule, counts in statistics["removals_per_rule"].items():
         lines.append(f"| `{rule}` | {counts['edits']} | {counts['raw_chars']} |")
+    if provenance is not None:
+        lines += ["", *_source_lines(provenance)]
     lines += ["", "### Pages that failed", ""]
     failed = [r for r in reports if r.status != "ok"]  # the build passes only the problems
     if not failed:
@@ -156,6 +161,27 @@ def _release_section(version: str, statistics: dict[str, Any], reports: tuple[Pa
             cells = (report.source, report.status, report.stage or "", report.reason or "")
             lines.append("| " + " | ".join(for_markdown(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+SHOWN_WITHOUT_RECORD = 20
+
+
+def _source_lines(provenance: dict[str, Any]) -> list[str]:
+    """Where the pages came from: sites and counts, capture dates, and the pages that have no provenance record."""
+    summary = provenance["summary"]
+    file = f"`{for_markdown(provenance['file'])}`" if provenance["file"] else "no provenance file"
+    lines = ["### Sources", "", f"From {file}: {provenance['pages_with_record']} pages with a provenance record."]
+    if summary["retrieved"]:
+        lines[-1] += f" Retrieved between {for_markdown(summary['retrieved'][0])} and {for_markdown(summary['retrieved'][1])}."
+    if summary["sites"]:
+        lines += ["", "| site | pages |", "|---|---:|", *(f"| {for_markdown(site)} | {n} |" for site, n in summary["sites"].items())]
+    lacking = provenance["pages_without_record"] + provenance["pages_whose_record_names_other_bytes"]
+    lines += ["", f"Pages without a record (or whose record names other bytes): {len(lacking)}."]
+    if lacking:
+        shown = ", ".join(f"`{for_markdown(source)}`" for source in lacking[:SHOWN_WITHOUT_RECORD])
+        more = len(lacking) - SHOWN_WITHOUT_RECORD
+        lines[-1] += f" {shown}" + (f" and {more} more (all in the manifest)." if more > 0 else ".")
+    return lines
 
 
 def _reuse_lines(statistics: dict[str, Any]) -> list[str]:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
+from types import MappingProxyType
 
 from ..errors import PageError
+from ..provenance import PageOrigin
 from ..stages.ingest import read_page
 from ..stages.pipeline import process_page_timed
 from ..stages.tokens import Segmenter, segmenter_for
@@ -132,26 +134,41 @@ def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs:
             pool.terminate()
 
 
-def _build_shard(task: tuple[list[str], str, BuildOptions, str, int, int]) -> int:
-    paths, raw_dir, options, release, count, index = task
-    write_shard(Path(release), count, index, (process_path(path, raw_dir, options) for path in paths))
+def _build_shard(task: tuple[list[str], str, BuildOptions, str, int, int, dict[str, PageOrigin]]) -> int:
+    paths, raw_dir, options, release, count, index, origins = task
+    write_shard(Path(release), count, index, (process_path(path, raw_dir, options) for path in paths), origins)
     return index
 
 
 def local_shards(
-    shards: dict[int, list[Path]], raw_dir: Path, release: Path, count: int, options: BuildOptions, jobs: int
+    shards: dict[int, list[Path]],
+    raw_dir: Path,
+    release: Path,
+    count: int,
+    options: BuildOptions,
+    jobs: int,
+    origins: Mapping[str, PageOrigin] = MappingProxyType({}),
 ) -> Iterator[int]:
     """Build each shard (index: its pages in order) in a worker process that writes its files; yield the indexes in order.
 
     No page's rows pass through the calling process, which only reads each shard's
     summary: with many shards, the workers are the writers.
     """
-    tasks = [([str(p) for p in paths], str(raw_dir), options, str(release), count, index) for index, paths in sorted(shards.items())]
+    tasks = [
+        ([str(p) for p in paths], str(raw_dir), options, str(release), count, index, shard_origins(paths, raw_dir, origins))
+        for index, paths in sorted(shards.items())
+    ]
     pool = _start_pool(jobs, options)
     try:
         yield from pool.imap(_build_shard, tasks)  # in order, each as soon as it and those before it are done
     finally:
         pool.terminate()
+
+
+def shard_origins(paths: list[Path], raw_dir: Path, origins: Mapping[str, PageOrigin]) -> dict[str, PageOrigin]:
+    """The origins of one shard's pages: what its worker needs of the provenance, and no more."""
+    sources = (path.relative_to(raw_dir).as_posix() for path in paths)
+    return {source: origins[source] for source in sources if source in origins}
 
 
 def _start_pool(jobs: int, options: BuildOptions) -> Pool:

@@ -41,7 +41,9 @@ def file_entries(folder: Path, data: WrittenData) -> dict[str, dict[str, Any]]:
     return dict(sorted(entries.items()))
 
 
-def write_manifest(folder: Path, version: str, data: WrittenData, segmenter: Segmenter, options: BuildOptions) -> str:
+def write_manifest(
+    folder: Path, version: str, data: WrittenData, segmenter: Segmenter, options: BuildOptions, provenance: dict[str, Any] | None = None
+) -> str:
     """Write ``manifest.json``, listing every file already in ``folder``; return its sha256."""
     manifest = {
         "name": "cadrespeech",
@@ -57,6 +59,9 @@ def write_manifest(folder: Path, version: str, data: WrittenData, segmenter: Seg
         "statistics": data.figures,
         "build": build_facts(segmenter, options),
     }
+    if provenance is not None:
+        # Which pages have a provenance record, which lack one, and the sources in brief.
+        manifest["provenance"] = provenance
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8", newline="\n")
     return sha256_hex(text.encode())
@@ -80,13 +85,13 @@ def build_facts(segmenter: Segmenter, options: BuildOptions) -> dict[str, Any]:
     }
 
 
-def seal(folder: Path, version: str, data: WrittenData, prose: str, manifest_sha256: str) -> None:
+def seal(folder: Path, version: str, data: WrittenData, prose: str, manifest_sha256: str, provenance: dict[str, Any] | None = None) -> None:
     """Write the card, which names the manifest's sha256, and ``SHA256SUMS`` for the manifest and the card.
 
     The manifest vouches for every other file; these vouch for the manifest from outside it.
     """
     splits = {name: (data.rows[name], data.arrow_bytes[name]) for name in CONFIGS}
-    card = render_card(version, data.figures, splits, data.problems, prose, manifest_sha256, data.shards)
+    card = render_card(version, data.figures, splits, data.problems, prose, manifest_sha256, data.shards, provenance)
     (folder / CARD).write_text(card, encoding="utf-8", newline="\n")
     (folder / CHECKSUMS).write_text(checksum_lines(folder, (CARD, MANIFEST)), encoding="utf-8", newline="\n")
 

@@ -15,18 +15,20 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from ..errors import ReleaseError
-from .executor import process_path
+from ..provenance import PageOrigin
+from .executor import process_path, shard_origins
 from .results import BuildOptions, PageResult
 from .writer import write_shard
 
 _log = logging.getLogger(__name__)
 
 
-def _connected(address: str | None):
+def connected_ray(address: str | None):
     """Ray, connected to ``address`` (or a local cluster started here); and whether this call started it."""
     try:
         import ray
@@ -44,24 +46,35 @@ def _connected(address: str | None):
     return ray, started_here
 
 
-def _build_shard(paths: list[str], root: str, options: BuildOptions, release: str, count: int, index: int) -> tuple[int, str]:
+def _build_shard(
+    paths: list[str], root: str, options: BuildOptions, release: str, count: int, index: int, origins: dict[str, PageOrigin]
+) -> tuple[int, str]:
     import ray
 
-    write_shard(Path(release), count, index, (process_path(path, root, options) for path in paths))
+    write_shard(Path(release), count, index, (process_path(path, root, options) for path in paths), origins)
     return index, ray.get_runtime_context().get_node_id()
 
 
 def ray_shards(
-    shards: dict[int, list[Path]], raw_dir: Path, release: Path, count: int, options: BuildOptions, address: str | None = None
+    shards: dict[int, list[Path]],
+    raw_dir: Path,
+    release: Path,
+    count: int,
+    options: BuildOptions,
+    address: str | None = None,
+    origins: Mapping[str, PageOrigin] = MappingProxyType({}),
 ) -> Iterator[int]:
     """Build each shard (index: its pages in order) as one Ray task; yield the indexes in order as their files are complete."""
-    ray, started_here = _connected(address)
+    ray, started_here = connected_ray(address)
     pending = {}
     try:
         task = ray.remote(num_cpus=1, max_retries=0)(_build_shard)
         root = os.path.abspath(raw_dir)
         pending = {
-            index: task.remote([os.path.abspath(p) for p in paths], root, options, os.path.abspath(release), count, index)
+            index: task.remote(
+                [os.path.abspath(p) for p in paths],
+                *(root, options, os.path.abspath(release), count, index, shard_origins(paths, raw_dir, origins)),
+            )
             for index, paths in sorted(shards.items())
         }
         for index in sorted(pending):
@@ -76,7 +89,7 @@ def ray_shards(
 
 
 def ray_results(paths: list[Path], raw_dir: Path, options: BuildOptions, address: str | None = None) -> Iterator[PageResult]:
-    ray, started_here = _connected(address)
+    ray, started_here = connected_ray(address)
     try:
         logging.getLogger("ray.data").setLevel(logging.WARNING)
         context = ray.data.DataContext.get_current()

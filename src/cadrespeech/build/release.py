@@ -15,19 +15,22 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from tqdm import tqdm
 
 from .. import __version__
 from ..errors import PageError, ReleaseError, ReleaseExists
+from ..provenance import PageOrigin, ProvenanceCheck, match_provenance, read_provenance, source_summary
 from ..schema import CITATION, REPORT, shard_count
-from ..stages.ingest import RawListing, list_raw_pages
+from ..stages.ingest import RawListing, list_raw_pages, page_sha256
 from ..stages.tokens import segmenter_for
 from ..versions import parse_version
 from .cache import pipeline_fingerprint, usable_cache
@@ -74,6 +77,8 @@ def build_release(config: BuildConfig) -> BuildResult:
     clock = StepClock()
     with clock.step("list raw folder"):
         listing = _listing_to_build(config.raw_dir, config.out_dir, (card_path, citation_path))
+    with clock.step("provenance"):
+        provenance, records = _provenance(config, listing)  # a malformed file is refused before anything is written
     config.out_dir.mkdir(parents=True, exist_ok=True)
     final = config.out_dir / f"v{version}"
     with build_lock(config.out_dir, version):
@@ -89,7 +94,7 @@ def build_release(config: BuildConfig) -> BuildResult:
             # A profile times the work, so it copies nothing from the cache (and keeps nothing).
             kept = Path(options.cache) if options.cache and not options.profile else None
             with clock.step("shards: plan and copy from the cache"):
-                plan, copied, store = _plan(listing, config, options, temporary, kept)
+                plan, copied, store = _plan(listing, config, options, temporary, kept, provenance.origins)
             to_build = [index for index in range(plan.count) if index not in copied]
             if _by_shard(config, options, plan, to_build):
                 # Each shard a task (a Ray task, or a worker process) that writes its own
@@ -99,11 +104,11 @@ def build_release(config: BuildConfig) -> BuildResult:
                 if config.engine == "ray":
                     from .ray_engine import ray_shards
 
-                    built = ray_shards(shards, config.raw_dir, temporary, plan.count, options, config.ray_address)
+                    built = ray_shards(shards, config.raw_dir, temporary, plan.count, options, config.ray_address, provenance.origins)
                 else:
                     from .executor import local_shards
 
-                    built = local_shards(shards, config.raw_dir, temporary, plan.count, options, config.jobs)
+                    built = local_shards(shards, config.raw_dir, temporary, plan.count, options, config.jobs, provenance.origins)
                 results: Iterator[PageResult] = iter(())
             else:
                 fresh, built = frozenset(), iter(())
@@ -113,7 +118,7 @@ def build_release(config: BuildConfig) -> BuildResult:
             items = tqdm(items, total=listing.entries, desc="pages", unit="page", file=sys.stderr, disable=not show)
             keep = None if store is None else partial(_keep, store, plan, temporary)
             with clock.step("pages: process and write"):
-                data = write_data(temporary, items, plan, copied | fresh, keep, fresh)
+                data = write_data(temporary, items, plan, copied | fresh, keep, fresh, provenance.origins)
                 discard_work(temporary)
             if not data.figures["documents"]:
                 raise ReleaseError(f"{config.raw_dir}: {_no_documents(data)}; nothing was released")
@@ -123,8 +128,10 @@ def build_release(config: BuildConfig) -> BuildResult:
                 facts = {"version": version, "configs": config_entries(data), "statistics": data.figures}
                 write_report(temporary, temporary / REPORT, {**facts, "build": {"cadrespeech": __version__}}, kept, options.fingerprint)
             with clock.step("manifest, card, checksums"):
-                manifest_sha256 = write_manifest(temporary, version, data, segmenter, options)
-                seal(temporary, version, data, card_path.read_text(encoding="utf-8"), manifest_sha256)
+                sources = source_summary(records, provenance.origins)
+                origin_facts = {**provenance.manifest_facts(config.provenance.name if config.provenance else None), "summary": sources}
+                manifest_sha256 = write_manifest(temporary, version, data, segmenter, options, origin_facts)
+                seal(temporary, version, data, card_path.read_text(encoding="utf-8"), manifest_sha256, origin_facts)
             with clock.step("publish"):
                 status = _publish(temporary, final)
         except BaseException:
@@ -203,14 +210,29 @@ def _named(files: list[str], limit: int = 10) -> str:
     return shown + (f" and {len(files) - limit} more" if len(files) > limit else "")
 
 
+def _provenance(config: BuildConfig, listing: RawListing) -> tuple[ProvenanceCheck, dict[str, dict[str, Any]]]:
+    """The provenance records, checked against the schema, matched with the raw pages (a page with a record is hashed)."""
+    records = read_provenance(config.provenance) if config.provenance is not None else {}
+    pages = []
+    for path in listing.pages:
+        source = path.relative_to(config.raw_dir).as_posix()
+        pages.append((source, page_sha256(path) if source in records else None))
+    return match_provenance(records, pages), records
+
+
 def _plan(
-    listing: RawListing, config: BuildConfig, options: BuildOptions, release: Path, kept: Path | None
+    listing: RawListing,
+    config: BuildConfig,
+    options: BuildOptions,
+    release: Path,
+    kept: Path | None,
+    origins: Mapping[str, PageOrigin] = MappingProxyType({}),
 ) -> tuple[ShardPlan, frozenset[int], ShardCache | None]:
     """The pages' shards; with a cache folder (``kept``), the shards found in it, already copied into ``release``."""
     count = shard_count(len(listing.pages), config.pages_per_shard)
     store = None if kept is None else ShardCache(kept)
     key_facts = None if store is None else json.dumps([options.fingerprint, writer_facts()])
-    plan = plan_shards(list(listing.pages), config.raw_dir, count, key_facts)
+    plan = plan_shards(list(listing.pages), config.raw_dir, count, key_facts, origins)
     copied = frozenset(index for index in range(count) if store is not None and store.copy_into(plan.keys[index], release, index))
     return plan, copied, store
 

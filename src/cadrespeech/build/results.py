@@ -111,3 +111,4 @@ class BuildConfig:
     ray_address: str | None = None
     progress: bool | None = None
     pages_per_shard: int = PAGES_PER_SHARD  # the release's layout: each page config in a power of two of files
+    provenance: Path | None = None  # the provenance file (``provenance.py``); None: the pages have no records

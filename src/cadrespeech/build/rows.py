@@ -67,6 +67,10 @@ def document_row(page: ProcessedPage, speech: Speech, pid: str, did: str) -> Row
         "doc_id": did,
         "page_id": pid,
         "source_file": decoded.source,
+        # From the provenance file, set when the page is written (``writer.with_origin``): the
+        # page cache holds what the page's bytes give, and these are not in them.
+        "url": None,
+        "retrieved": None,
         "speech_index": speech.index,
         "page_title": page.page_title,
         "page_tags": list(page.meta.tags),

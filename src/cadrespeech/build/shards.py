@@ -21,9 +21,12 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import MappingProxyType
 
+from ..provenance import PageOrigin
 from ..schema import PAGE_CONFIGS, config_files, shard_of
 from ..stages.ingest import page_sha256, sha256_hex
 from ..stages.reprints import SpeechSignature
@@ -46,11 +49,15 @@ class ShardPlan:
         return [config_files(name, self.count)[index] for name in PAGE_CONFIGS]
 
 
-def plan_shards(paths: list[Path], raw_dir: Path, count: int, key_facts: str | None = None) -> ShardPlan:
+def plan_shards(
+    paths: list[Path], raw_dir: Path, count: int, key_facts: str | None = None, origins: Mapping[str, PageOrigin] = MappingProxyType({})
+) -> ShardPlan:
     """Assign every page to its shard; with ``key_facts`` (what besides the pages decides a shard's bytes), key each shard.
 
     One shard and no keys: nothing is read. Otherwise every page is read once for its
     sha256; a page that cannot be read goes to shard 0, where it will fail with its reason.
+    A page's origin (URL and retrieval date, from the provenance file) is part of the
+    key: the shard's documents state it.
     """
     if count == 1 and key_facts is None:
         return ShardPlan(1, (tuple(paths),))
@@ -63,11 +70,16 @@ def plan_shards(paths: list[Path], raw_dir: Path, count: int, key_facts: str | N
         return ShardPlan(count, pages)
     keys = tuple(
         hashlib.sha256(
-            json.dumps([key_facts, count, index, [(p.relative_to(raw_dir).as_posix(), s) for p, s in shard]]).encode()
+            json.dumps([key_facts, count, index, [_page_key(p.relative_to(raw_dir).as_posix(), s, origins) for p, s in shard]]).encode()
         ).hexdigest()
         for index, shard in enumerate(members)
     )
     return ShardPlan(count, pages, keys)
+
+
+def _page_key(source: str, sha256: str | None, origins: Mapping[str, PageOrigin]) -> list[str | None]:
+    origin = origins.get(source)
+    return [source, sha256] if origin is None else [source, sha256, origin.url, origin.retrieved]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..provenance import PageOrigin
 from ..schema import CONFIGS, PAGE_CONFIGS, RAW_INPUTS, arrow_schema, config_files, feature_dict, schema_fingerprint
 from ..stages.reprints import ParagraphTally, ReprintIndex, cluster_figures
 from .results import PageReport, PageResult, PageSummary
@@ -87,6 +89,7 @@ def write_data(
     written: frozenset[int] = frozenset(),
     keep: KeepShard | None = None,
     fresh: frozenset[int] = frozenset(),
+    origins: Mapping[str, PageOrigin] = MappingProxyType({}),
 ) -> WrittenData:
     """Write every shard's Parquet files and ``raw_inputs.jsonl`` into ``folder``; reprint clusters at the end.
 
@@ -94,6 +97,8 @@ def write_data(
     (copied from the cache, or, in ``fresh``, written by workers: ``write_shard``) and
     their pages come as summaries. Every shard gets its files, if only empty ones;
     ``keep`` is given each shard made by this build, to keep in the cache.
+    ``origins`` (source path -> URL and retrieval date) fill the documents' ``url``
+    and ``retrieved``.
     """
     tally = _PageStream()
     files: dict[str, tuple[int, int]] = {}
@@ -101,7 +106,7 @@ def write_data(
 
     def shard(index: int) -> _ShardWriter:
         made_here = index not in written or index in fresh  # not copied from the cache
-        return _ShardWriter(folder, plan.count, index, index in written, keep is not None and made_here)
+        return _ShardWriter(folder, plan.count, index, index in written, keep is not None and made_here, origins)
 
     def advance(to: int) -> _ShardWriter | None:
         """Finish the current shard and every empty one before ``to``; start shard ``to``."""
@@ -147,14 +152,16 @@ def write_data(
     )
 
 
-def write_shard(folder: Path, count: int, index: int, results: Iterable[PageResult]) -> None:
+def write_shard(
+    folder: Path, count: int, index: int, results: Iterable[PageResult], origins: Mapping[str, PageOrigin] = MappingProxyType({})
+) -> None:
     """Write one shard's files from its pages' results, in order, and its summary for the build (``shards.WORK_FOLDER``).
 
     What a worker does when it builds a whole shard: the same writer, the same pages in
     the same order, so the same bytes as the build's own writer. Pages with the same
     bytes share a shard, so the duplicates it leaves out are the ones the build would.
     """
-    shard = _ShardWriter(folder, count, index, written=False, kept=True)
+    shard = _ShardWriter(folder, count, index, written=False, kept=True, origins=origins)
     seen: set[bytes] = set()
     for result in results:
         summary = result.summary()
@@ -166,8 +173,10 @@ def write_shard(folder: Path, count: int, index: int, results: Iterable[PageResu
 class _ShardWriter:
     """One shard's files: written here from its pages' tables, or already in the folder (copied, or written by a worker)."""
 
-    def __init__(self, folder: Path, count: int, index: int, written: bool, kept: bool) -> None:
-        self.folder, self.index, self.written, self.kept = folder, index, written, kept
+    def __init__(
+        self, folder: Path, count: int, index: int, written: bool, kept: bool, origins: Mapping[str, PageOrigin] = MappingProxyType({})
+    ) -> None:
+        self.folder, self.index, self.written, self.kept, self.origins = folder, index, written, kept, origins
         self.names = {config: config_files(config, count)[index] for config in PAGE_CONFIGS}
         self.writers: dict[str, _TableWriter] = {}
         if not written:
@@ -182,7 +191,7 @@ class _ShardWriter:
         if self.kept:  # for the cache, which keeps a shard with its pages' summaries
             self.summaries.append(summary)
         if isinstance(item, PageResult) and report.status == "ok":
-            for config, table in item.tables.items():
+            for config, table in with_origin(item.tables, self.origins.get(report.source)).items():
                 self.writers[config].add(table)
 
     def close(self) -> dict[str, tuple[int, int]]:
@@ -190,6 +199,17 @@ class _ShardWriter:
         for writer in self.writers.values():
             writer.close()
         return {name: (self.writers[config].rows, self.writers[config].arrow_bytes) for config, name in self.names.items()}
+
+
+def with_origin(tables: dict[str, pa.Table], origin: PageOrigin | None) -> dict[str, pa.Table]:
+    """The page's tables with its documents' ``url`` and ``retrieved`` from its provenance record."""
+    documents = tables.get("documents")
+    if origin is None or documents is None or (origin.url is None and origin.retrieved is None):
+        return tables
+    for name, value in (("url", origin.url), ("retrieved", origin.retrieved)):
+        column = documents.schema.get_field_index(name)
+        documents = documents.set_column(column, documents.schema.field(column), pa.array([value] * documents.num_rows, pa.string()))
+    return {**tables, "documents": documents}
 
 
 def _finish(shard: _ShardWriter, files: dict[str, tuple[int, int]], tally: _PageStream, keep: KeepShard | None) -> None:

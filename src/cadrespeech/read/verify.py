@@ -57,7 +57,11 @@ def verify_release(path: Path) -> list[str]:
         if info["schema_fingerprint"] != schema_fingerprint(Features.from_arrow_schema(table.schema).to_dict()):
             problems.append(f"{path / name}: schema does not match the fingerprint in the manifest")
             continue
-        tables[name] = table.to_pylist()
+        try:
+            tables[name] = table.to_pylist()
+        except (UnicodeDecodeError, pa.ArrowException) as error:  # damage that Parquet's own checks let through
+            problems.append(f"{path / name}: values cannot be read ({type(error).__name__}: {error})")
+            continue
         key = UNIQUE_KEYS.get(name)
         if key:
             repeated = [value for value, count in Counter(row[key] for row in tables[name]).items() if count > 1]

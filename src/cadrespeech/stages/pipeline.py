@@ -129,6 +129,23 @@ def process_page_timed(
     return processed, tuple(timings)
 
 
+def classify_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> bool:
+    """Whether any document of the page is a speech, by the steps up to the genre classifier.
+
+    For choosing pages (``collect --speeches-only``): it skips sentences and tokens,
+    which are most of a page's cost. A failure is a ``PageError``, as in a build.
+    """
+    state = PageInProgress(page, None, config)  # type: ignore[arg-type]  # no step before tokens uses the segmenter
+    for step in STEPS[: [s.name for s in STEPS].index("structure") + 1]:
+        try:
+            state = step.run(state)
+        except PageError:
+            raise
+        except Exception as error:
+            raise PageError(page.source, step.name, f"{type(error).__name__}: {error}") from error
+    return any(speech.is_speech for speech, _ in state.layout.speeches)
+
+
 def sentence_texts(folder: Path, segmenter: Segmenter, suffixes: tuple[str, ...] = (".txt", ".html")) -> list[str]:
     """The text of every sentence of every page in ``folder`` (not its sub-folders) with these suffixes, in path order.
 
