@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # 1k, 10k and 100k pages (tens of minutes)
     python benchmarks/run.py --sizes 1000    # a quick look
     python benchmarks/run.py --only real     # real pages from ../shared/perfcorpus (20 MB raw)
+    python benchmarks/run.py --only collect  # peak memory of collect over a 100 MB and a 1 GB WARC
 
 Every figure is a ratio against a baseline measured in the same run on the same
 machine, never an absolute time to compare across machines.
@@ -210,12 +211,67 @@ def real_figures(raw: Path, out: Path) -> dict[str, float]:
     }
 
 
+def peak_rss_of(command: list[str]) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes) of one command, measured in a fresh process of its own."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True, cwd=ROOT)
+    seconds, kilobytes = run.stdout.split()
+    return float(seconds), int(kilobytes) * 1024
+
+
+def write_big_warc(path: Path, pages: list[Path], size: int) -> int:
+    """An uncompressed WARC of ``size`` bytes or a little more, of distinct responses made from ``pages``; return the records.
+
+    Each payload is a page with its ordinal appended as an HTML comment, so every record
+    is a new page: the provenance file, the part of collect's memory that grows, is at
+    its largest.
+    """
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    written = 0
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=False)
+        while out.tell() < size:
+            page = pages[written % len(pages)].read_bytes() + f"\n<!-- {written} -->\n".encode()
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            url = f"http://bench.example.gov.cn/{written}.html"
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page), http_headers=headers))
+            written += 1
+    return written
+
+
+def collect_figures(work: Path, pages: list[Path]) -> dict[str, float]:
+    """Peak RSS of collect over a 100 MB and a 1 GB WARC; the bound is 300 MB, and memory should not grow with the archive."""
+    figures: dict[str, float] = {}
+    for label, size in (("100MB", 100 * 10**6), ("1GB", 10**9)):
+        folder = work / f"collect-{label}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        records = write_big_warc(folder / "crawl.warc", pages, size)
+        command = [sys.executable, "-m", "cadrespeech", "collect", str(folder / "crawl.warc"), "--out", str(folder / "raw"), "--quiet"]
+        seconds, rss = peak_rss_of(command)
+        figures[f"records_{label}"] = records
+        figures[f"peak_rss_mb_{label}"] = round(rss / 2**20, 1)
+        figures[f"mb_per_second_{label}"] = round((folder / "crawl.warc").stat().st_size / 1e6 / seconds, 1)
+        shutil.rmtree(folder, ignore_errors=True)
+    figures["peak_rss_1gb_over_100mb"] = round(figures["peak_rss_mb_1GB"] / figures["peak_rss_mb_100MB"], 3)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes in pages")
     parser.add_argument(
         "--only",
-        choices=("all", "incremental", "memory", "real"),
+        choices=("all", "incremental", "memory", "real", "collect"),
         default="all",
         help="measure everything, or only incremental rebuilds, or only peak memory, or builds of real pages",
     )
@@ -228,6 +284,17 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "sizes": {},
     }
+    if args.only == "collect":
+        if args.perfcorpus.is_file():
+            pages = sorted(p for p in real_corpus(args.perfcorpus, args.work, 20).rglob("*") if p.is_file())
+        else:  # without ../shared: the fixture pages
+            pages = sorted(p for p in (ROOT / "tests" / "fixtures" / "pages").iterdir() if p.suffix in (".html", ".txt"))
+        results["collect"] = collect_figures(args.work, pages)
+        print(json.dumps(results["collect"]), flush=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "results-collect-1GB.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS / 'results-collect-1GB.json'}")
+        return
     if args.only == "real":
         if not args.perfcorpus.is_file():
             raise SystemExit(f"{args.perfcorpus}: not found; pass --perfcorpus PATH to the real pages' tarball")

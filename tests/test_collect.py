@@ -224,3 +224,38 @@ def test_the_pre_filter_never_drops_a_page_the_classifier_keeps() -> None:
 def test_each_cue_finds_its_examples_and_not_its_counter_examples(cue) -> None:
     assert all(cue.pattern.search(example) for example in cue.examples)
     assert not any(cue.pattern.search(example) for example in cue.counter_examples)
+
+
+def test_the_readme_worked_example_runs_as_written(tmp_path: Path) -> None:
+    """Each command of the README's worked example, run in an empty folder, prints what the README shows."""
+    import os
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    root = FIXTURE_PAGES.parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### A worked example.*?```console\n(.*?)```", readme, re.S).group(1)
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    assert len(steps) == 4
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
+    for command, shown in steps:
+        words = shlex.split(command)
+        if words[0] == "python":
+            words[0] = sys.executable
+        if len(words) > 1 and words[1].startswith("scripts/"):
+            words[1] = str(root / words[1])
+        if words[0] == "cadrespeech":
+            words[:1] = [sys.executable, "-m", "cadrespeech"]
+        done = subprocess.run(words, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, (command, done.stderr[-2000:])
+        # Offsets into the gzipped WARC move by a byte or two: its record IDs are random.
+        printed = [re.sub(r"@\d+", "@N", line) for line in (done.stdout + done.stderr).splitlines()]
+        for line in shown:
+            assert re.sub(r"@\d+", "@N", line) in printed, (command, line, printed)

@@ -277,7 +277,7 @@ def _run_build(args: argparse.Namespace) -> int:
 def _run_collect(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from .collect.archives import JsonlFields
+    from .collect.archives import ROUTINE_SKIPS, JsonlFields
     from .collect.gather import CollectConfig, collect
     from .provenance import ProvenanceError
 
@@ -302,7 +302,8 @@ def _run_collect(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(for_terminal(line))
     for reason, places in sorted(summary.examples.items()):
-        say(f"skipped ({reason}): e.g. {'; '.join(places)}")
+        if reason not in ROUTINE_SKIPS:  # request and warcinfo records are in every WARC: nothing to look at
+            say(f"skipped ({reason}): e.g. {'; '.join(places)}")
     return EXIT_OK
 
 

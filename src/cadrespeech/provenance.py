@@ -94,13 +94,21 @@ def read_provenance(path: Path) -> dict[str, dict[str, Any]]:
     return data
 
 
-def write_provenance(path: Path, records: Mapping[str, Mapping[str, Any]]) -> None:
-    """Write the records sorted by page path, atomically, so an interrupted collect leaves the old file whole."""
+def write_provenance(path: Path, records: Mapping[str, Mapping[str, Any] | str]) -> None:
+    """Write the records sorted by page path, one line each, atomically: an interrupted collect leaves the old file whole.
+
+    A record may be given as its JSON text already (``collect`` holds new records so).
+    One line a page keeps the file streamable and its diffs readable.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(dict(sorted(records.items())), ensure_ascii=False, indent=1) + "\n"
     handle, temporary = tempfile.mkstemp(prefix=".provenance-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
+        out.write("{\n")
+        for number, name in enumerate(sorted(records)):
+            record = records[name]
+            text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+            out.write(("" if number == 0 else ",\n") + json.dumps(name, ensure_ascii=False) + ": " + text)
+        out.write("\n}\n")
     os.replace(temporary, path)
 
 

@@ -53,6 +53,10 @@ SKIP_REASONS: dict[str, str] = {
 }
 
 
+# Skips every crawl has plenty of, which say nothing about the archive's health.
+ROUTINE_SKIPS = frozenset({"not-a-response", "revisit"})
+
+
 @dataclass(frozen=True, slots=True)
 class JsonlFields:
     """Which fields of a JSONL record hold what; the first present of each list is used.

@@ -10,6 +10,7 @@ several URLs (or already in the raw folder) are one page with several captures. 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections import Counter
@@ -72,7 +73,7 @@ class CollectSummary:
     def lines(self) -> list[str]:
         skipped = ", ".join(f"{reason} {count}" for reason, count in sorted(self.skipped.items())) or "none"
         return [
-            f"read {self.read} records from {self.archives} archives",
+            f"read {self.read} records from {self.archives} archive{'' if self.archives == 1 else 's'}",
             f"kept {self.kept}: {self.new_pages} new pages, {self.duplicates} duplicates of pages already kept",
             f"skipped {sum(self.skipped.values())}: {skipped}",
         ]
@@ -103,8 +104,13 @@ def collect_archive(
     fields: JsonlFields = DEFAULT_FIELDS,
     known: frozenset[str] = frozenset(),
     on_record: Callable[[], None] | None = None,
+    on_kept: Callable[[str, str, dict[str, Any]], None] | None = None,
 ) -> ArchiveOutcome:
-    """Read one archive, write each kept page not already ``known`` (by sha256) into ``out``, and say what was kept."""
+    """Read one archive, write each kept page not already ``known`` (by sha256) into ``out``, and say what was kept.
+
+    With ``on_kept``, each kept page's (sha256, name, capture) goes there as it comes
+    instead of into the outcome, so a large archive's captures are never all held.
+    """
     read, kept, skipped, examples = 0, [], Counter(), {}
     for outcome in read_archive(archive.path, archive.label, fields):
         read += 1
@@ -122,7 +128,10 @@ def collect_archive(
         name = f"{sha256}{'.html' if outcome.is_html else '.txt'}"
         if sha256 not in known:
             _write_once(out / name, outcome.payload)
-        kept.append((sha256, name, outcome.capture))
+        if on_kept is None:
+            kept.append((sha256, name, outcome.capture))
+        else:
+            on_kept(sha256, name, outcome.capture)
     return ArchiveOutcome(archive.label, read, tuple(kept), dict(skipped), {k: tuple(v) for k, v in examples.items()})
 
 
@@ -154,26 +163,30 @@ def _write_once(path: Path, payload: bytes) -> None:
 def collect(config: CollectConfig) -> CollectSummary:
     """Collect every archive of the config into its raw folder and provenance file."""
     archives = list_archives(config.sources)
-    records = read_provenance(config.provenance)  # checked before anything is written
+    merged = _Merged(read_provenance(config.provenance))  # checked before anything is written
     config.out.mkdir(parents=True, exist_ok=True)
-    by_sha = {record["sha256"]: name for name, record in records.items()}
-    known = frozenset(by_sha)
-    outcomes = (_ray_outcomes if config.engine == "ray" else _local_outcomes)(archives, config, known)
-    summary = _merge(outcomes, records, by_sha, len(archives))
-    write_provenance(config.provenance, records)
-    return summary
+    known = frozenset(merged.by_sha)
+    if config.engine == "ray":
+        for outcome in _ray_outcomes(archives, config, known):
+            for kept in outcome.kept:
+                merged.add(*kept)
+            merged.count(outcome)
+    else:
+        from tqdm import tqdm
 
-
-def _local_outcomes(archives: list[Archive], config: CollectConfig, known: frozenset[str]) -> Iterable[ArchiveOutcome]:
-    from tqdm import tqdm
-
-    with tqdm(unit=" records", disable=not config.progress, desc="collect") as bar:
-        for archive in archives:
-            yield collect_archive(archive, config.out, config.speeches_only, config.fields, known, on_record=bar.update)
+        with tqdm(unit=" records", disable=not config.progress, desc="collect") as bar:
+            for archive in archives:
+                merged.count(collect_archive(archive, config.out, config.speeches_only, config.fields, known, bar.update, merged.add))
+    write_provenance(config.provenance, merged.records)
+    return merged.summary(len(archives))
 
 
 def _ray_outcomes(archives: list[Archive], config: CollectConfig, known: frozenset[str]) -> Iterable[ArchiveOutcome]:
-    """One Ray task per archive, results taken in the order given, so the merge is the local one."""
+    """One Ray task per archive, results taken in the order given, so the merge is the local one.
+
+    A task returns its archive's captures whole: memory on the driver is one archive's
+    provenance at a time.
+    """
     from tqdm import tqdm
 
     from ..build.ray_engine import connected_ray
@@ -190,33 +203,43 @@ def _ray_outcomes(archives: list[Archive], config: CollectConfig, known: frozens
             ray.shutdown()
 
 
-def _merge(outcomes: Iterable[ArchiveOutcome], records: dict[str, dict[str, Any]], by_sha: dict[str, str], archives: int) -> CollectSummary:
-    """Add every capture to the provenance records: a new page gets a record, known bytes get one more capture."""
-    read, kept, new, duplicates = 0, 0, 0, 0
-    skipped: Counter[str] = Counter()
-    examples: dict[str, tuple[str, ...]] = {}
-    for outcome in outcomes:
-        read += outcome.read
-        skipped.update(outcome.skipped)
+class _Merged:
+    """The provenance records with every capture added, and the counts for the summary.
+
+    Each record is held as its JSON text, not a dict: a few hundred bytes a page instead
+    of a couple of kilobytes, which is what keeps collect's memory low on a large
+    archive (the records are the only thing that grows with it).
+    """
+
+    def __init__(self, records: dict[str, Any]) -> None:
+        self.records: dict[str, str] = {name: json.dumps(record, ensure_ascii=False) for name, record in records.items()}
+        self.by_sha = {record["sha256"]: name for name, record in records.items()}
+        self.read = self.kept = self.new = self.duplicates = 0
+        self.skipped: Counter[str] = Counter()
+        self.examples: dict[str, tuple[str, ...]] = {}
+
+    def add(self, sha256: str, name: str, capture: dict[str, Any]) -> None:
+        """Add a capture: a new page gets a record, known bytes one more capture (unless it is there already)."""
+        self.kept += 1
+        capture = {key: value for key, value in capture.items() if value is not None}
+        if sha256 in self.by_sha:
+            self.duplicates += 1
+            record = json.loads(self.records[self.by_sha[sha256]])
+            captures = record.setdefault("captures", [])
+            if capture not in captures:  # collecting the same archive twice adds nothing
+                captures.append(capture)
+                self.records[self.by_sha[sha256]] = json.dumps(record, ensure_ascii=False)
+            return
+        self.by_sha[sha256] = name
+        record = {"sha256": sha256, "url": capture.get("url"), "retrieved": capture.get("captured"), "captures": [capture]}
+        self.records[name] = json.dumps({**record, "collected_by": COLLECTED_BY}, ensure_ascii=False)
+        self.new += 1
+
+    def count(self, outcome: ArchiveOutcome) -> None:
+        self.read += outcome.read
+        self.skipped.update(outcome.skipped)
         for reason, where in outcome.examples.items():
-            examples[reason] = (examples.get(reason, ()) + where)[:EXAMPLES_PER_REASON]
-        for sha256, name, capture in outcome.kept:
-            kept += 1
-            capture = {key: value for key, value in capture.items() if value is not None}
-            if sha256 in by_sha:
-                record = records[by_sha[sha256]]
-                captures = record.setdefault("captures", [])
-                if capture not in captures:  # collecting the same archive twice adds nothing
-                    captures.append(capture)
-                duplicates += 1
-                continue
-            by_sha[sha256] = name
-            records[name] = {
-                "sha256": sha256,
-                "url": capture.get("url") or None,
-                "retrieved": capture.get("captured"),
-                "captures": [capture],
-                "collected_by": COLLECTED_BY,
-            }
-            new += 1
-    return CollectSummary(archives, read, kept, new, duplicates, dict(skipped), examples)
+            self.examples[reason] = (self.examples.get(reason, ()) + where)[:EXAMPLES_PER_REASON]
+
+    def summary(self, archives: int) -> CollectSummary:
+        return CollectSummary(archives, self.read, self.kept, self.new, self.duplicates, dict(self.skipped), self.examples)
