@@ -56,3 +56,16 @@ def write_jsonl(path: Path, lines: list[dict | str]) -> Path:
         text = zstandard.ZstdCompressor().compress(text)
     path.write_bytes(text)
     return path
+
+
+def write_arc(path: Path, records: list[Response]) -> Path:
+    """An ARC (version 1) file, the format before WARC: a file header, then per record a header line and the HTTP response."""
+    fields = b"1 0 cadrespeech-tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    blocks = [b"filedesc://" + path.name.encode() + b" 0.0.0.0 20240305080000 text/plain " + str(len(fields)).encode() + b"\n" + fields]
+    for record in records:
+        http = f"HTTP/1.1 {record.status}\r\nContent-Type: {record.content_type}\r\n\r\n".encode() + record.payload
+        date = record.date.replace("-", "").replace("T", "").replace(":", "").rstrip("Z")
+        head = f"{record.url} 127.0.0.1 {date} {record.content_type.split(';')[0]} {len(http)}\n".encode()
+        blocks.append(head + http)
+    path.write_bytes(b"\n".join(blocks) + b"\n")
+    return path

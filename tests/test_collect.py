@@ -259,3 +259,17 @@ def test_the_readme_worked_example_runs_as_written(tmp_path: Path) -> None:
         printed = [re.sub(r"@\d+", "@N", line) for line in (done.stdout + done.stderr).splitlines()]
         for line in shown:
             assert re.sub(r"@\d+", "@N", line) in printed, (command, line, printed)
+
+
+def test_an_arc_file_and_renamed_jsonl_fields_are_read_too(tmp_path: Path) -> None:
+    from .archives import write_arc
+
+    write_arc(tmp_path / "old-crawl.arc", [Response(f"{SITE}/2009/speech.html", SPEECH, date="2009-06-01T10:00:00Z")])
+    write_jsonl(tmp_path / "custom.jsonl", [{"link_to_page": "https://x.example.cn/1", "body_text": PLAIN_SPEECH}])
+    args = ["collect", str(tmp_path / "old-crawl.arc"), str(tmp_path / "custom.jsonl"), "--out", str(tmp_path / "raw"), "--quiet"]
+    code, out = _run([*args, "--url-field", "link_to_page", "--text-field", "body_text"])
+    assert code == 0 and "kept 2: 2 new pages" in out
+    records = read_provenance(tmp_path / "provenance.json")
+    arc = records[sha256_hex(SPEECH) + ".html"]
+    assert arc["url"] == f"{SITE}/2009/speech.html" and arc["retrieved"].startswith("2009-06-01") and arc["captures"][0]["status"] == 200
+    assert records[sha256_hex(PLAIN_SPEECH.encode()) + ".txt"]["url"] == "https://x.example.cn/1"

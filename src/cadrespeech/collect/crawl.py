@@ -13,29 +13,23 @@ import codecs
 import http.client
 import json
 import re
-import ssl
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
-import zlib
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from html.parser import HTMLParser
-from io import BytesIO
 from pathlib import Path
-from types import TracebackType
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from protego import Protego
 from tqdm import tqdm
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
-from warcio.warcwriter import WARCWriter
 
 from .. import __version__
 from ..errors import CadrespeechError
+from .wire import MAX_BODY_BYTES, Exchange, WarcOut, fetch_once, header, inflate
 
 # Where a site's webmaster learns what is crawling them. The project publishes no other
 # address yet; an operator adds their own contact with ``--contact``.
@@ -44,23 +38,13 @@ DEFAULT_USER_AGENT = f"cadrespeech/{__version__} (+{PROJECT_URL}; research corpu
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5  # RFC 9309 asks crawlers to follow at least five for robots.txt; pages get the same
-MAX_BODY_BYTES = 32 * 2**20  # a speech page is kilobytes; a scanned PDF a few megabytes
 MAX_SITEMAPS = 100  # a sitemap index lists sitemaps, which list pages: a bound against index loops
 MAX_RETRY_AFTER = 300.0  # seconds: a server's Retry-After is honoured, but cannot park the crawl for a day
 META_PRESCAN_BYTES = 4096  # where a <meta charset> is looked for (browsers look in the first 1024)
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters RFC 3986 lets stand in a path or query; everything else (Chinese included) is
 # percent-encoded as UTF-8, as browsers do, and "%" stays so encoding twice changes nothing.
 URL_SAFE = "!$%&'()*+,/:;=?@~"
-
-REQUEST_HEADERS = {
-    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-    # Compressed pages save the site bandwidth; the WARC keeps them compressed, as sent.
-    "Accept-Encoding": "gzip",
-    # One connection per request: at one request a second, keep-alive saves nothing.
-    "Connection": "close",
-}
 
 # Why a URL met did not become a page: the keys are the names the summary counts under.
 SKIP_REASONS = {
@@ -157,12 +141,24 @@ def crawl(
     """
     path = _new_warc_path(Path(config.out))
     with (
-        _Archive(path, config) as archive,
+        WarcOut(path, _warcinfo(config)) as archive,
         tqdm(total=config.max_pages, desc="crawl", unit="page", file=sys.stderr, disable=not progress) as bar,
     ):
         crawler = _Crawler(config, archive, bar, sleep, clock)
         crawler.run()
     return CrawlSummary(crawler.pages, archive.responses, dict(sorted(crawler.skipped.items())), path)
+
+
+def _warcinfo(config: CrawlConfig) -> dict[str, str]:
+    """The WARC's warcinfo: the software and the crawl's settings (not the output folder, a local path)."""
+    settings = {name: value for name, value in asdict(config).items() if name != "out"}
+    return {
+        "software": f"cadrespeech/{__version__} cadrespeech.collect.crawl",
+        "format": "WARC File Format 1.0",
+        "robots": "obey",
+        "http-header-user-agent": config.user_agent,
+        "cadrespeech-crawl-config": json.dumps(settings, ensure_ascii=False),
+    }
 
 
 def normalise_url(url: str, base: str | None = None) -> str | None:
@@ -234,18 +230,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""", 
 _GB_FAMILY = frozenset({"gb2312", "gbk"})
 
 
-def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
-    return next((value for key, value in headers if key.lower() == name.lower()), None)
-
-
-def _media_type(headers: tuple[tuple[str, str], ...]) -> str:
-    return (_header(headers, "Content-Type") or "").split(";", 1)[0].strip().lower()
-
-
 def _declared_charsets(headers: tuple[tuple[str, str], ...], body: bytes) -> dict[str, str]:
     """The charsets a page declares, by where: ``http-charset`` (Content-Type) and ``meta-charset``."""
     declared = {}
-    if match := _HEADER_CHARSET.search(_header(headers, "Content-Type") or ""):
+    if match := _HEADER_CHARSET.search(header(headers, "Content-Type") or ""):
         declared["http-charset"] = match.group(1).lower()
     if match := _META_CHARSET.search(body[:META_PRESCAN_BYTES]):
         declared["meta-charset"] = match.group(1).decode("ascii").lower()
@@ -272,20 +260,10 @@ def _decode(body: bytes, declared: list[str]) -> tuple[str, str]:
     return body.decode("gb18030", errors="replace"), "gb18030 with replacements"
 
 
-def _inflate(data: bytes) -> bytes | None:
-    """A gzip or zlib stream unpacked (at most MAX_BODY_BYTES of it), or a raw deflate one; None if neither."""
-    for wbits in (32 + zlib.MAX_WBITS, -zlib.MAX_WBITS):  # 32+: detect the gzip or zlib header
-        try:
-            return zlib.decompressobj(wbits).decompress(data, MAX_BODY_BYTES)
-        except zlib.error:
-            continue
-    return None
-
-
 def _sitemap_locations(data: bytes) -> tuple[bool, list[str]] | None:
     """(is it a sitemap index, its ``<loc>`` URLs) for sitemap XML, gzipped or not; None for anything else."""
     if data.startswith(b"\x1f\x8b"):  # a sitemap.xml.gz served as a file, not as Content-Encoding
-        data = _inflate(data) or b""
+        data = inflate(data) or b""
     try:
         root = ElementTree.fromstring(data)  # expat refuses entity-expansion bombs
     except ElementTree.ParseError:
@@ -295,153 +273,6 @@ def _sitemap_locations(data: bytes) -> tuple[bool, list[str]] | None:
         return None
     locations = [(element.text or "").strip() for element in root.iter() if element.tag.rsplit("}", 1)[-1] == "loc"]
     return kind == "sitemapindex", [location for location in locations if location]
-
-
-# --- Fetching: one request, with the bytes that crossed the wire kept -------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Exchange:
-    """One request and its response as they crossed the wire, plus what reading them needs."""
-
-    url: str
-    request: bytes  # the request line and headers, as sent
-    head: bytes  # the status line and headers, as received
-    body: bytes  # the payload as received: still chunked and compressed, if it was sent so
-    entity: bytes  # the body with any chunking removed (still Content-Encoded)
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    ip: str | None
-    truncated: bool
-    record_id: str = ""  # the response record's WARC-Record-ID, once archived
-
-    def content(self) -> bytes | None:
-        """The entity with its Content-Encoding undone; None for an encoding we did not ask for."""
-        coding = (_header(self.headers, "Content-Encoding") or "identity").strip().lower()
-        if coding == "identity":
-            return self.entity
-        return _inflate(self.entity) if coding in ("gzip", "x-gzip", "deflate") else None
-
-    def is_html(self) -> bool:
-        media = _media_type(self.headers)
-        if media:
-            return media in HTML_TYPES
-        return self.entity[:512].lstrip().lower().startswith((b"<!doctype html", b"<html"))
-
-
-class _WireTap:
-    """A response's socket file that keeps a copy of every byte http.client reads through it."""
-
-    def __init__(self, raw: Any, copy: bytearray) -> None:
-        self._raw = raw
-        self._copy = copy
-
-    def read(self, size: int | None = -1) -> bytes:
-        data = self._raw.read(size)
-        self._copy += data
-        return data
-
-    def read1(self, size: int = -1) -> bytes:
-        data = self._raw.read1(size)
-        self._copy += data
-        return data
-
-    def readline(self, size: int | None = -1) -> bytes:
-        data = self._raw.readline(size)
-        self._copy += data
-        return data
-
-    def readinto(self, buffer: Any) -> int:
-        count = self._raw.readinto(buffer)
-        self._copy += memoryview(buffer)[:count]
-        return count
-
-    def __getattr__(self, name: str) -> Any:  # peek, close, closed: nothing to copy
-        return getattr(self._raw, name)
-
-
-class _TappedResponse(http.client.HTTPResponse):
-    """An HTTPResponse whose ``wire`` holds the raw bytes read: http.client itself keeps only parsed headers."""
-
-    def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(sock, *args, **kwargs)
-        self.wire = bytearray()
-        self.fp = _WireTap(self.fp, self.wire)  # type: ignore[assignment]
-
-
-class _Tapped:
-    """For an http.client connection: keep the request bytes sent, and tap the response."""
-
-    response_class = _TappedResponse
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sent = bytearray()
-
-    def send(self, data: Any) -> None:
-        self.sent += data  # a GET sends only its request line and headers, as bytes
-        super().send(data)  # type: ignore[misc]
-
-
-class _TappedHTTP(_Tapped, http.client.HTTPConnection):
-    pass
-
-
-class _TappedHTTPS(_Tapped, http.client.HTTPSConnection):
-    pass
-
-
-def _fetch_once(url: str, user_agent: str, timeout: float) -> _Exchange:
-    """GET ``url`` once, without following a redirect; OSError or HTTPException when there is no whole answer."""
-    parts = urlsplit(url)
-    connection: _TappedHTTP | _TappedHTTPS
-    if parts.scheme == "https":
-        connection = _TappedHTTPS(parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context())
-    else:
-        connection = _TappedHTTP(parts.hostname, parts.port, timeout=timeout)
-    try:
-        connection.request("GET", urlunsplit(("", "", parts.path, parts.query, "")), headers={**REQUEST_HEADERS, "User-Agent": user_agent})
-        ip = connection.sock.getpeername()[0] if connection.sock else None
-        response = connection.getresponse()
-        head_length = len(response.wire)  # getresponse reads exactly the status line and headers
-        entity = response.read(MAX_BODY_BYTES + 1)
-        truncated = len(entity) > MAX_BODY_BYTES
-        if not truncated and response.length:  # the server closed before its Content-Length
-            raise http.client.IncompleteRead(entity, response.length)
-        wire = bytes(response.wire)
-        return _Exchange(
-            url=url,
-            request=bytes(connection.sent),
-            head=wire[:head_length],
-            body=wire[head_length:],
-            entity=entity[:MAX_BODY_BYTES],
-            status=response.status,
-            headers=tuple(response.getheaders()),
-            ip=ip,
-            truncated=truncated,
-        )
-    finally:
-        connection.close()
-
-
-# --- Archiving: the WARC file ----------------------------------------------------------------
-
-
-class _VerbatimHead(StatusAndHeaders):
-    """HTTP headers that warcio writes back byte for byte, instead of re-serialising its parse of them.
-
-    warcio rebuilds a header block from (name, value) pairs, which re-spaces and
-    percent-encodes whatever a server sent unusually; the archive keeps it as it came.
-    """
-
-    def __init__(self, raw: bytes) -> None:
-        parsed = StatusAndHeadersParser([], verify=False).parse(BytesIO(raw))
-        super().__init__(parsed.statusline, parsed.headers, protocol=parsed.protocol)
-        self.raw = raw
-        self.headers_buff = raw
-
-    def compute_headers_buffer(self, header_filter: object = None) -> None:
-        self.headers_buff = self.raw
 
 
 def _new_warc_path(out: Path) -> Path:
@@ -455,60 +286,6 @@ def _new_warc_path(out: Path) -> Path:
     while path.exists():
         path, number = out / f"crawl-{stamp}-{number}.warc.gz", number + 1
     return path
-
-
-class _Archive:
-    """The WARC being written: a warcinfo naming the crawl, then per exchange a response and a request."""
-
-    def __init__(self, path: Path, config: CrawlConfig) -> None:
-        self._file = path.open("xb")  # never overwrite a crawl
-        self._writer = WARCWriter(self._file, gzip=True)
-        self.responses = 0
-        # The output folder is left out: it is a local path, and says nothing about the crawl.
-        settings = {name: value for name, value in asdict(config).items() if name != "out"}
-        warcinfo = {
-            "software": f"cadrespeech/{__version__} cadrespeech.collect.crawl",
-            "format": "WARC File Format 1.0",
-            "robots": "obey",
-            "http-header-user-agent": config.user_agent,
-            "cadrespeech-crawl-config": json.dumps(settings, ensure_ascii=False),
-        }
-        self._writer.write_record(self._writer.create_warcinfo_record(path.name, warcinfo))
-
-    def __enter__(self) -> _Archive:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        self._file.close()
-
-    def write_exchange(self, exchange: _Exchange) -> str:
-        """Write the response and its request; the response's record ID, for records about it."""
-        extra = {"WARC-IP-Address": exchange.ip} if exchange.ip else {}
-        if exchange.truncated:
-            extra["WARC-Truncated"] = "length"
-        response = self._writer.create_warc_record(
-            exchange.url,
-            "response",
-            payload=BytesIO(exchange.body),
-            length=len(exchange.body),
-            http_headers=_VerbatimHead(exchange.head),
-            warc_headers_dict=extra,
-        )
-        request = self._writer.create_warc_record(
-            exchange.url, "request", payload=BytesIO(), length=0, http_headers=_VerbatimHead(exchange.request)
-        )
-        self._writer.write_request_response_pair(request, response)  # links them by WARC-Concurrent-To
-        self.responses += 1
-        return response.rec_headers.get_header("WARC-Record-ID")
-
-    def write_metadata(self, exchange: _Exchange, fields: dict[str, str]) -> None:
-        """A metadata record about a response, as ``name: value`` lines (the WARC's own warc-fields format)."""
-        payload = "".join(f"{name}: {value}\r\n" for name, value in fields.items()).encode("utf-8")
-        about = {"WARC-Concurrent-To": exchange.record_id}
-        record = self._writer.create_warc_record(
-            exchange.url, "metadata", payload=BytesIO(payload), length=len(payload), warc_headers_dict=about
-        )
-        self._writer.write_record(record)
 
 
 # --- Politeness: robots.txt and the delay between requests -----------------------------------
@@ -558,13 +335,13 @@ def _robots_token(user_agent: str) -> str:
     return match.group(0) if match else user_agent
 
 
-def _retry_after(exchange: _Exchange | None) -> float:
+def _retry_after(exchange: Exchange | None) -> float:
     """A 429's or 503's Retry-After in seconds, capped; 0 if absent or an HTTP date (rare for these)."""
-    value = _header(exchange.headers, "Retry-After") if exchange else None
+    value = header(exchange.headers, "Retry-After") if exchange else None
     return min(float(value), MAX_RETRY_AFTER) if value and value.strip().isdigit() else 0.0
 
 
-def _status_reason(exchange: _Exchange) -> str:
+def _status_reason(exchange: Exchange) -> str:
     if exchange.status == 429:
         return "http-429"
     return {4: "http-4xx", 5: "http-5xx"}.get(exchange.status // 100, "http-other")
@@ -577,7 +354,7 @@ class _Crawler:
     """One crawl's state: the queue, the URLs met, the robots rules read, and the counts."""
 
     def __init__(
-        self, config: CrawlConfig, archive: _Archive, bar: tqdm, sleep: Callable[[float], object], clock: Callable[[], float]
+        self, config: CrawlConfig, archive: WarcOut, bar: tqdm, sleep: Callable[[float], object], clock: Callable[[], float]
     ) -> None:
         self.config = config
         self.archive = archive
@@ -635,7 +412,7 @@ class _Crawler:
                 for link in self._read_page(result):
                     self._enqueue(link)
 
-    def _read_page(self, exchange: _Exchange) -> list[str]:
+    def _read_page(self, exchange: Exchange) -> list[str]:
         """The page's links; on the way, a metadata record of the charsets it declares and the one that read it."""
         body = exchange.content()
         if body is None:
@@ -660,7 +437,7 @@ class _Crawler:
         if pending:
             self.skipped["max-sitemaps"] += len(pending)
 
-    def _read_sitemap(self, exchange: _Exchange) -> list[str]:
+    def _read_sitemap(self, exchange: Exchange) -> list[str]:
         """Queue the pages one sitemap lists; the sitemaps, if it is an index, on our hosts and new."""
         if not 200 <= exchange.status < 300:
             self.skipped[_status_reason(exchange)] += 1
@@ -679,7 +456,7 @@ class _Crawler:
                 sitemaps.append(url)
         return sitemaps
 
-    def _follow(self, url: str, *, obey_robots: bool = True) -> _Exchange | str | None:
+    def _follow(self, url: str, *, obey_robots: bool = True) -> Exchange | str | None:
         """Fetch a URL and each redirect it answers with: the final answer, a skip reason, or None.
 
         None means the chain led to a URL already met, which is (or will be) fetched on its own.
@@ -693,7 +470,7 @@ class _Crawler:
             result = self._fetch(url)
             if isinstance(result, str) or result.status not in REDIRECTS:
                 return result
-            location = _header(result.headers, "Location")
+            location = header(result.headers, "Location")
             target = normalise_url(location, url) if location else None
             if target is None:
                 return "bad-redirect"
@@ -709,7 +486,7 @@ class _Crawler:
             chain.append(target)
             url = target
 
-    def _fetch(self, url: str) -> _Exchange | str:
+    def _fetch(self, url: str) -> Exchange | str:
         """GET a URL, retried with exponential backoff while the server fails or is busy; each answer archived."""
         host = urlsplit(url).netloc
         exchange = None
@@ -718,7 +495,7 @@ class _Crawler:
                 self.sleep(max(self.config.backoff * 2 ** (attempt - 1), _retry_after(exchange)))
             self.pacer.wait(host, self.delays.get(host, self.config.delay))
             try:
-                exchange = _fetch_once(url, self.config.user_agent, self.config.timeout)
+                exchange = fetch_once(url, self.config.user_agent, self.config.timeout)
             except (OSError, http.client.HTTPException):  # refused, reset, timed out, not HTTP
                 exchange = None
             finally:
@@ -746,7 +523,7 @@ class _Crawler:
         result = self._follow(url, obey_robots=False)
         if isinstance(result, str) and result in ("connection", "http-5xx", "http-429"):
             return _Robots(None, unreachable=True)
-        if not isinstance(result, _Exchange) or not 200 <= result.status < 300:
+        if not isinstance(result, Exchange) or not 200 <= result.status < 300:
             return _Robots(None)
         text, _ = _decode(result.content() or b"", ["utf-8"])
         return _Robots(Protego.parse(text))
