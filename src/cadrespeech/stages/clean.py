@@ -104,17 +104,29 @@ def _with_watermarks(rules: tuple[CleanRule, ...], config: CleanConfig, names: t
 
 
 def apply_rules(raw: str, rules: tuple[CleanRule, ...], text: str | None = None, ledger: list[Edit] | None = None) -> Cleaned:
-    """Run ``rules`` to a fixpoint on ``text`` (by default ``raw``), extending ``ledger``."""
+    """Run ``rules`` to a fixpoint on ``text`` (by default ``raw``), extending ``ledger``.
+
+    A rule is a function of the text, so one that found nothing would find nothing again
+    until some rule changes the text: each round runs only the rules that have not yet
+    seen the text as it now is. The last round, which used to run the whole table to
+    confirm the fixpoint, runs just the rules before the last change.
+    """
     text = raw if text is None else text
     ledger = [] if ledger is None else ledger
+    version = 0  # how many times the text has changed
+    saw_unchanged: dict[int, int] = {}  # rule's place in the table -> the version it found nothing in
     for _ in range(MAX_ROUNDS):
         changed = False
-        for rule in rules:
+        for place, rule in enumerate(rules):
+            if saw_unchanged.get(place) == version:
+                continue
             changes = rule.changes(text)
             if not changes:
+                saw_unchanged[place] = version
                 continue
             ledger = compose(raw, text, ledger, changes)
             text = apply_changes(text, changes)
+            version += 1
             changed = True
         if not changed:
             break
