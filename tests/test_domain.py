@@ -36,7 +36,7 @@ def test_the_dictionary_is_versioned_grouped_and_holds_the_fields_core_terms() -
     [("群众 路线\tn", 3), ("群众路线", 3), ("群众路线\tn\n群众路线\tn", 4), ("群众路线\t", 3)],
 )
 def test_a_malformed_or_repeated_line_is_refused_with_its_line_number(lines: str, bad_line: int) -> None:
-    with pytest.raises(ValueError, match=rf"domain_dict.txt:{bad_line}: expected a new 2-8 character Han term"):
+    with pytest.raises(ValueError, match=rf"domain_dict.txt:{bad_line}: expected a new 2-16 character Han term"):
         parse_dictionary(f"# version: 1.0.0\n# 组\n{lines}\n".encode())
 
 

@@ -25,13 +25,17 @@ __all__ = [
     "Tokens",
     "__version__",
     "clean_text",
+    "collocates",
     "decode_page",
+    "freq",
+    "kwic",
     "load",
     "process_page",
     "read_page",
     "releases",
     "replay",
     "shared_paragraphs",
+    "term_candidates",
 ]
 
 
@@ -49,6 +53,10 @@ _LAZY = {
     "load": ".read.loader",
     "releases": ".read.loader",
     "shared_paragraphs": ".read.loader",
+    "kwic": ".read.queries",
+    "freq": ".read.queries",
+    "collocates": ".read.queries",
+    "term_candidates": ".read.terms",
 }
 
 

@@ -12,8 +12,9 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .build.citation import bibtex, load_cff, pinned_cff
@@ -169,6 +170,48 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--contact", default=None, help="your e-mail or URL, added to the User-Agent so a site can reach you")
     crawl.add_argument("--quiet", action="store_true", help="no progress bar")
     crawl.set_defaults(run=_run_crawl)
+
+    kwic = commands.add_parser(
+        "kwic", help="keyword in context: every occurrence of a token, tokens or a regex, with its context", epilog=EXIT_CODES
+    )
+    kwic.add_argument("query", help="a token (营商环境), tokens separated by spaces (优化 营商环境), or a regex with --regex")
+    kwic.add_argument("--regex", action="store_true", help="the query is a regular expression over the sentences' text")
+    kwic.add_argument("--window", type=int, default=20, help="characters of context on each side (default: 20)")
+    kwic.add_argument("--where", help="a SQL condition over the documents columns, e.g. \"date >= '2020'\"")
+    kwic.add_argument("--by", metavar="COLUMN", help="sort the hits by this documents column first")
+    kwic.add_argument("--limit", type=int, help="at most this many hits")
+    kwic.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    _release_arguments(kwic)
+    kwic.set_defaults(run=_run_kwic)
+
+    freq = commands.add_parser("freq", help="counts and rates per million words of terms, by year, genre, speaker …", epilog=EXIT_CODES)
+    freq.add_argument("terms", nargs="+", metavar="TERM", help="a token, or tokens separated by spaces in one argument")
+    freq.add_argument("--by", default="year", help="year (default), genre, speaker, admin_level, region, speaker_office, occasion_type")
+    freq.add_argument("--where", help="a SQL condition over the documents columns")
+    freq.add_argument("--plot", type=Path, metavar="FILE.png", help="also draw the rates as lines (extra 'plot')")
+    freq.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    _release_arguments(freq)
+    freq.set_defaults(run=_run_freq)
+
+    colloc = commands.add_parser("collocates", help="the words found near a term, scored by logDice or MI", epilog=EXIT_CODES)
+    colloc.add_argument("term", help="a token, or tokens separated by spaces")
+    colloc.add_argument("--window", type=int, default=5, help="word tokens on each side (default: 5)")
+    colloc.add_argument("--measure", choices=("logdice", "mi"), default="logdice")
+    colloc.add_argument("--min-count", type=int, default=2, help="co-occurrences a collocate needs (default: 2)")
+    colloc.add_argument("--top", type=int, default=30, help="how many to list (default: 30)")
+    colloc.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    _release_arguments(colloc)
+    colloc.set_defaults(run=_run_collocates)
+
+    terms = commands.add_parser(
+        "terms", help="multi-token terms the tokenizer splits but the corpus keeps together, for the domain dictionary", epilog=EXIT_CODES
+    )
+    terms.add_argument("release", nargs="?", default="latest", help="a version, 'latest' (default) or a release folder")
+    terms.add_argument("--releases", type=Path, default=None, help="releases folder")
+    terms.add_argument("--min-count", type=int, default=5, help="occurrences a candidate needs (default: 5)")
+    terms.add_argument("--top", type=int, default=50, help="how many to list (default: 50)")
+    terms.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    terms.set_defaults(run=_run_terms)
 
     listing = commands.add_parser("releases", help="list the releases, oldest first")
     listing.add_argument("--releases", type=Path, default=None, help="releases folder")
@@ -326,6 +369,89 @@ def _run_crawl(args: argparse.Namespace) -> int:
     print(for_terminal(f"fetched {summary.fetched} pages; {summary.written} responses archived in {summary.warc_path}"))
     for reason, count in summary.skipped_by_reason.items():
         print(for_terminal(f"skipped {count}: {reason} ({SKIP_REASONS[reason]})"))
+    return EXIT_OK
+
+
+def _release_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--version", dest="release", default="latest", help="a version, 'latest' (default) or a release folder")
+    command.add_argument("--releases", type=Path, default=None, help="releases folder")
+
+
+def _print_records(records: list[dict[str, Any]], form: str, text_line: Callable[[dict[str, Any]], str]) -> None:
+    """Rows as text (one line each), CSV or JSON lines; whatever came from a page is escaped for the terminal."""
+    if form == "json":
+        for record in records:
+            print(for_json(json.dumps(record, ensure_ascii=False)))
+    elif form == "csv":
+        import csv
+
+        if records:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]), lineterminator="\n")
+            writer.writeheader()
+            for record in records:
+                writer.writerow({key: "" if value is None else for_terminal(str(value)) for key, value in record.items()})
+    else:
+        for record in records:
+            print(for_terminal(text_line(record)))
+
+
+def _run_kwic(args: argparse.Namespace) -> int:
+    from .read.queries import kwic
+
+    hits = kwic(args.query, args.release, args.window, args.where, args.by, args.limit, args.regex, args.releases)
+    width = args.window
+    _print_records(
+        [hit.as_dict() for hit in hits],
+        args.format,
+        lambda h: f"{h['doc_id']}  {h['left']:>{width}} [{h['match']}] {h['right']:<{width}}  {h['date'] or ''} {h['title'] or ''}",
+    )
+    say(f"{len(hits)} hits")
+    return EXIT_OK
+
+
+def _run_freq(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .read.queries import freq
+
+    rows = freq(args.terms, args.by, version=args.release, where=args.where, releases_folder=args.releases)
+    _print_records(
+        [asdict(row) for row in rows],
+        args.format,
+        lambda r: f"{r['term']}  {r['group']}  {r['count']}/{r['tokens']}  {r['per_million']} per million",
+    )
+    if args.plot:
+        from .read.plots import plot_freq
+
+        say(f"plot: {plot_freq(rows, args.plot, args.by)}")
+    return EXIT_OK
+
+
+def _run_collocates(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .read.queries import collocates
+
+    found = collocates(args.term, args.window, args.measure, args.min_count, args.top, args.release, args.releases)
+    _print_records(
+        [asdict(c) for c in found],
+        args.format,
+        lambda c: f"{c['score']:>8}  {c['collocate']}  ({c['together']} together, {c['frequency']} in all)",
+    )
+    return EXIT_OK
+
+
+def _run_terms(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .read.terms import term_candidates
+
+    found = term_candidates(args.release, args.min_count, args.top, args.releases)
+    _print_records(
+        [{**asdict(c), "parts": " ".join(c.parts)} for c in found],
+        args.format,
+        lambda c: f"{c['score']:>8} {c['term']} ({c['parts']}; {c['count']}×; PMI {c['pmi']}; H {c['left_entropy']}, {c['right_entropy']})",
+    )
     return EXIT_OK
 
 

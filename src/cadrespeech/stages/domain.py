@@ -19,7 +19,9 @@ from .textclass import HAN
 
 DICTIONARY_FILE = "data/domain_dict.txt"
 _VERSION_LINE = re.compile(r"^# version: (\S+)$", re.M)
-_TERM = re.compile(rf"[{HAN}]{{2,8}}")
+# Up to 16 characters: the longest fixed formulations are whole names of a doctrine
+# (习近平新时代中国特色社会主义思想), which researchers count as one unit.
+_TERM = re.compile(rf"[{HAN}]{{2,16}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ def parse_dictionary(data: bytes) -> DomainDictionary:
             continue
         term, _, pos = line.partition("\t")
         if not _TERM.fullmatch(term) or not pos.isalpha() or term in seen:
-            raise ValueError(f"{DICTIONARY_FILE}:{number}: expected a new 2-8 character Han term, a tab and a tag, got {line!r}")
+            raise ValueError(f"{DICTIONARY_FILE}:{number}: expected a new 2-16 character Han term, a tab and a tag, got {line!r}")
         seen.add(term)
         terms.append(DomainTerm(term, pos, group))
     return DomainDictionary(version.group(1), hashlib.sha256(data).hexdigest(), tuple(terms))
