@@ -43,3 +43,20 @@ def test_bars_are_drawn_to_scale_and_labels_cannot_inject_markup() -> None:
 def test_a_chart_without_bars_says_so() -> None:
     root = ElementTree.fromstring(bar_chart("Reprint clusters", []))
     assert "none in this release" in "".join(root.itertext())
+
+
+@given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
+def test_value_ticks_cover_the_largest_value_in_round_steps(largest: float) -> None:
+    from cadrespeech.build.figures import _value_ticks
+
+    ticks = _value_ticks(largest)
+    assert ticks[0] == 0 and ticks[-1] >= largest and 2 <= len(ticks) <= MAX_TICKS + 1
+
+
+def test_a_line_chart_draws_a_point_per_category_and_a_legend_entry_per_series() -> None:
+    from cadrespeech.build.figures import line_chart
+
+    root = ElementTree.fromstring(line_chart("Formulations", ["2021", "2022", "2023"], [("a", [1, 2, 3]), ("b", [0, 0.5, 0])]))
+    assert len(list(root.iter(f"{SVG}circle"))) == 6 and len(list(root.iter(f"{SVG}polyline"))) == 2
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"a", "b", "2021", "2023"} <= set(texts)

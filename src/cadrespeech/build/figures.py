@@ -111,6 +111,64 @@ def bar_chart(title: str, bars: Sequence[Bar], *, horizontal: bool = False, valu
     return "\n".join(parts) + "\n"
 
 
+# Line colours, one per series, distinguishable in print and for most colour vision.
+LEGEND_WIDTH = 190  # room right of a line chart for its legend
+SERIES_COLOURS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860")
+
+
+def line_chart(
+    title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, value_label: str = "", category_label: str = ""
+) -> str:
+    """One SVG chart of several series over the same categories (years, say), with a legend; values may be fractional."""
+    top = max((value for _, values in series for value in values), default=0.0)
+    ticks = _value_ticks(top)
+    left = LEFT_VERTICAL
+    plot_w, plot_h = WIDTH - left - RIGHT - LEGEND_WIDTH, HEIGHT - TOP - BOTTOM
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        _text(WIDTH / 2, 24, title, 15),
+    ]
+    for tick in ticks:
+        y = TOP + plot_h - tick / ticks[-1] * plot_h
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID_COLOUR}"/>')
+        parts.append(_text(left - 6, y + 4, f"{tick:g}", 11, anchor="end"))
+    parts.append(f'<line x1="{left}" y1="{TOP}" x2="{left}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}"/>')
+    parts.append(f'<line x1="{left}" y1="{TOP + plot_h}" x2="{left + plot_w}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}"/>')
+    if not categories or not series:
+        parts.append(_text(left + plot_w / 2, TOP + plot_h / 2, "none in this release", 13))
+    step = plot_w / max(1, len(categories))
+    every = max(1, math.ceil(len(categories) * 7 * max((len(c) for c in categories), default=1) / plot_w))
+    for i, category in enumerate(categories):
+        if i % every == 0:
+            parts.append(_text(left + (i + 0.5) * step, TOP + plot_h + 16, category, 11))
+    for number, (name, values) in enumerate(series):
+        colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
+        points = [(left + (i + 0.5) * step, TOP + plot_h - value / ticks[-1] * plot_h) for i, value in enumerate(values)]
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points]
+        legend_y = TOP + 10 + number * 18
+        parts.append(f'<rect x="{left + plot_w + 16}" y="{legend_y - 8}" width="12" height="4" fill="{colour}"/>')
+        parts.append(_text(left + plot_w + 34, legend_y - 2, name, 11, anchor="start"))
+    if value_label:
+        parts.append(_axis_title(value_label, left, plot_w, plot_h, along_x=False))
+    if category_label:
+        parts.append(_axis_title(category_label, left, plot_w, plot_h, along_x=True))
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _value_ticks(largest: float) -> list[float]:
+    """Ticks from 0 past ``largest`` in steps of 1, 2 or 5 times a power of ten (fractions too)."""
+    if largest < 1e-6:  # nothing to scale (a rate of zero), or below what a figure shows
+        return [0.0, 1.0]
+    power = 10 ** math.floor(math.log10(largest / (MAX_TICKS - 1)))
+    step = next(m * power for m in (1, 2, 5, 10) if math.ceil(largest / (m * power)) <= MAX_TICKS - 1)
+    return [round(i * step, 10) for i in range(math.ceil(largest / step) + 1)]
+
+
 def _count_axis(ticks: list[int], left: int, plot_w: int, plot_h: int, horizontal: bool) -> list[str]:
     """Grid lines and tick labels for the counts, and the two axis lines."""
     parts = []

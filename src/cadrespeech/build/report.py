@@ -17,6 +17,7 @@ import html
 import json
 import marshal
 import os
+import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 
 from ..datafiles import config_paths, iter_batches, read_config
 from ..escaping import for_terminal
-from .figures import Bar, bar_chart, histogram_bars
+from .figures import Bar, bar_chart, histogram_bars, line_chart
 
 # Genres as the release names them, with the English label a figure shows.
 GENRE_LABELS: dict[str, str] = {
@@ -71,7 +72,24 @@ FIGURES = (
     Figure("genres", "Documents by genre", "Genre as classified; speeches and non-speeches alike."),
     Figure("removals", "Removals per rule", "Edits in the removals ledger, by cleaning rule (the 20 most used)."),
     Figure("reprints", "Reprint clusters", "Reprint clusters by size (duplicates config; clusters of two or more)."),
+    Figure(
+        "formulations",
+        "Formulations over time",
+        "Occurrences per 10,000 word tokens, by year of the speech date, of a few well-known formulations (tokens of the release).",
+    ),
 )
+# The formulations the report follows over time, with the English its figure shows
+# (figure labels are ASCII); chosen as long-lived terms of the field, each one token
+# in the domain dictionary.
+FORMULATIONS: tuple[tuple[str, str], ...] = (
+    ("高质量发展", "high-quality development"),
+    ("全面从严治党", "strict Party governance"),
+    ("乡村振兴", "rural revitalisation"),
+    ("营商环境", "business environment"),
+    ("共同富裕", "common prosperity"),
+    ("新发展理念", "new development philosophy"),
+)
+PER_WORDS = 10_000
 # Axis titles per figure: what the counts are, and what the categories are.
 FIGURE_AXES: dict[str, dict[str, str]] = {
     "lengths": {"value_label": "speeches", "category_label": "characters (start of range)"},
@@ -81,6 +99,7 @@ FIGURE_AXES: dict[str, dict[str, str]] = {
     "removals": {"value_label": "edits"},
     "reprints": {"value_label": "clusters", "category_label": "speeches in the cluster"},
 }
+_WORD_TOKEN = re.compile(r"\w")
 
 
 def write_report(release: Path, out: Path, manifest: dict[str, Any], kept: Path | None = None, fingerprint: str = "") -> Path:
@@ -160,6 +179,7 @@ def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         "years": Counter(d[:4] if d else "unknown" for d in dates),
         "genres": Counter(documents["genre"].to_pylist()),
         "top_terms": top_terms(config_paths(release, "sentences", manifest)),
+        "formulations": formulation_counts(config_paths(release, "sentences", manifest), documents),
         "clusters": [],
     }
     if "duplicates" in configs:
@@ -197,6 +217,25 @@ def section_depths(files: list[Path], documents: int) -> Counter[int]:
     return depths
 
 
+def formulation_counts(files: list[Path], documents: pa.Table) -> dict[str, dict[str, int]]:
+    """Per year of the speech date: word tokens, and occurrences of each of FORMULATIONS (years without a date left out)."""
+    year_of = {doc: date[:4] for doc, date in zip(documents["doc_id"].to_pylist(), documents["date"].to_pylist(), strict=True) if date}
+    counts: dict[str, dict[str, int]] = {}
+    wanted = {term for term, _ in FORMULATIONS}
+    for batch in iter_batches(files, ["doc_id", "tokens"], 20_000):
+        for doc, tokens in zip(batch.column("doc_id").to_pylist(), batch.column("tokens").to_pylist(), strict=True):
+            year = year_of.get(doc)
+            if year is None:
+                continue
+            entry = counts.setdefault(year, {"words": 0, **dict.fromkeys(wanted, 0)})
+            for token in tokens:
+                if token in wanted:
+                    entry[token] += 1
+                if _WORD_TOKEN.search(token):
+                    entry["words"] += 1
+    return dict(sorted(counts.items()))
+
+
 def top_terms(files: list[Path]) -> list[tuple[str, str, int]]:
     """The most frequent content words (two characters or more), counted a row group at a time."""
     counts: Counter[str] = Counter()
@@ -226,8 +265,20 @@ def draw_figures(facts: dict[str, Any], folder: Path) -> None:
         "reprints": [Bar(str(size), n) for size, n in sorted(sizes.items())],
     }
     for figure in FIGURES:
-        chart = bar_chart(figure.title, bars[figure.name], horizontal=figure.name in ("genres", "removals"), **FIGURE_AXES[figure.name])
+        if figure.name == "formulations":
+            chart = formulations_chart(figure.title, facts["formulations"])
+        else:
+            chart = bar_chart(figure.title, bars[figure.name], horizontal=figure.name in ("genres", "removals"), **FIGURE_AXES[figure.name])
         (folder / f"{figure.name}.svg").write_text(chart, encoding="utf-8", newline="\n")
+
+
+def formulations_chart(title: str, counts: dict[str, dict[str, int]]) -> str:
+    years = list(counts)
+    series = [
+        (english, [round(counts[year][term] * PER_WORDS / counts[year]["words"], 3) if counts[year]["words"] else 0.0 for year in years])
+        for term, english in FORMULATIONS
+    ]
+    return line_chart(title, years, series, value_label=f"per {PER_WORDS:,} words", category_label="year of the speech")
 
 
 def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
@@ -267,6 +318,13 @@ def render_html(manifest: dict[str, Any], facts: dict[str, Any]) -> str:
             f"<figcaption>{_e(figure.caption)}</figcaption></figure>"
         )
     parts += [
+        "<h2>Formulations over time</h2>",
+        "<p>Occurrences of each formulation by year of the speech date (the figure above shows them per "
+        f"{PER_WORDS:,} word tokens); <code>cadrespeech freq</code> counts any term so.</p>",
+        _table(
+            ("formulation", "in English", *facts["formulations"]),
+            [(term, english, *(facts["formulations"][year][term] for year in facts["formulations"])) for term, english in FORMULATIONS],
+        ),
         "<h2>Top terms</h2>",
         "<p>Most frequent words of two characters or more tagged " + ", ".join(TERM_TAGS) + ".</p>",
         _table(("term", "tag", "count"), facts["top_terms"]),
