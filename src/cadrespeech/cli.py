@@ -213,6 +213,28 @@ def _parser() -> argparse.ArgumentParser:
     terms.add_argument("--format", choices=("text", "csv", "json"), default="text")
     terms.set_defaults(run=_run_terms)
 
+    export = commands.add_parser(
+        "export",
+        help="write a release as CoNLL-U, the vertical format (Sketch Engine, CQPweb) or SQLite (Datasette)",
+        description="conllu: UD tools; vert: (No)Sketch Engine and CQPweb, with a registry file; sqlite: tables and an FTS5 index.",
+        epilog=EXIT_CODES,
+    )
+    export.add_argument("format", choices=("conllu", "vert", "sqlite"))
+    export.add_argument("release", nargs="?", default="latest", help="a version, 'latest' (default) or a release folder")
+    export.add_argument("--out", type=Path, required=True, help="the file to write")
+    export.add_argument("--releases", type=Path, default=None, help="releases folder")
+    export.add_argument("--overwrite", action="store_true", help="replace files that are there")
+    export.set_defaults(run=_run_export)
+
+    serve = commands.add_parser(
+        "serve", help="browse and search a release in Datasette, on 127.0.0.1 only (extra 'serve')", epilog=EXIT_CODES
+    )
+    serve.add_argument("release", nargs="?", default="latest", help="a version, 'latest' (default), a release folder or an exported .db")
+    serve.add_argument("--releases", type=Path, default=None, help="releases folder")
+    serve.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    serve.add_argument("--open", action="store_true", help="open a browser on the page")
+    serve.set_defaults(run=_run_serve)
+
     listing = commands.add_parser("releases", help="list the releases, oldest first")
     listing.add_argument("--releases", type=Path, default=None, help="releases folder")
     listing.set_defaults(run=_run_releases)
@@ -453,6 +475,27 @@ def _run_terms(args: argparse.Namespace) -> int:
         lambda c: f"{c['score']:>8} {c['term']} ({c['parts']}; {c['count']}×; PMI {c['pmi']}; H {c['left_entropy']}, {c['right_entropy']})",
     )
     return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from .read import exports
+
+    write = {"conllu": exports.export_conllu, "vert": exports.export_vert, "sqlite": exports.export_sqlite}[args.format]
+    summary = write(args.release, args.out, releases_folder=args.releases, overwrite=args.overwrite)
+    for path in (summary.path, *summary.extra_files):
+        print(for_terminal(str(path)))
+    say(f"{summary.documents} documents, {summary.sentences} sentences, {summary.tokens} tokens")
+    return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from urllib.parse import quote
+
+    from .read.serve import DATABASE_NAME, serve
+
+    search = f"/{DATABASE_NAME}/sentences?_search={quote('营商环境')}"
+    say(f"serving on http://127.0.0.1:{args.port}/{DATABASE_NAME} (a search: {search}); Ctrl-C stops")
+    return serve(args.release, args.port, args.open, args.releases)
 
 
 def _run_verify(args: argparse.Namespace) -> int:
