@@ -89,6 +89,13 @@ def built_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path)
     return result.path
 
 
+@pytest.fixture(scope="session")
+def fixture_release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
+    """One release of every fixture page, built once per test process, for the tests that only read it."""
+    root = tmp_path_factory.mktemp("fixture-release")
+    return build("0.1.0", fixture_pages_as_raw(root / "raw"), root / "releases").path
+
+
 def count_processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources of the pages that go through the pipeline from now on (in this process), in order."""
     from cadrespeech.build import executor

@@ -13,13 +13,10 @@ from cadrespeech.cli import main
 from cadrespeech.read.queries import QueryError, collocates, freq, kwic
 from cadrespeech.read.terms import term_candidates
 
-from .conftest import build, fixture_pages_as_raw
-
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("queries")
-    return build("0.1.0", fixture_pages_as_raw(root / "raw"), root / "releases").path
+def release(fixture_release: Path) -> Path:
+    return fixture_release
 
 
 def _sentences(release: Path) -> list[dict]:

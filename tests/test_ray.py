@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import build, fixture_pages_as_raw, make_raw_folder, tree_bytes
+from .conftest import build, fixture_pages_as_raw, tree_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -59,14 +59,14 @@ def two_nodes():
             shutil.rmtree(temp, ignore_errors=True)
 
 
-def test_ray_build_is_byte_identical_to_the_local_build(tmp_path: Path, two_nodes: str) -> None:
-    raw = make_raw_folder(tmp_path / "raw")
-    local = build("0.1.0", raw, tmp_path / "local", jobs=2).path
+def ray_build_is_byte_identical_to_the_local_build(tmp_path: Path, two_nodes: str, built_release: Path) -> None:
+    # The session's release of make_raw_folder, built locally; any jobs give the same bytes (test_release).
+    local, raw = built_release, built_release.parents[1] / "raw"
     on_ray = build("0.1.0", raw, tmp_path / "ray", engine="ray", ray_address=two_nodes).path
     assert tree_bytes(on_ray) == tree_bytes(local)
 
 
-def test_two_nodes_build_byte_identical_shards(tmp_path: Path, two_nodes: str, caplog: pytest.LogCaptureFixture) -> None:
+def two_nodes_build_byte_identical_shards(tmp_path: Path, two_nodes: str, caplog: pytest.LogCaptureFixture) -> None:
     raw = fixture_pages_as_raw(tmp_path / "raw")
     local = build("0.1.0", raw, tmp_path / "local", pages_per_shard=12).path
     with caplog.at_level(logging.DEBUG, logger="cadrespeech.build.ray_engine"):
@@ -77,7 +77,7 @@ def test_two_nodes_build_byte_identical_shards(tmp_path: Path, two_nodes: str, c
     assert tree_bytes(on_cluster) == tree_bytes(local)
 
 
-def test_collect_on_two_nodes_gives_what_collect_gives_locally(tmp_path: Path, two_nodes: str) -> None:
+def collect_on_two_nodes_gives_what_collect_gives_locally(tmp_path: Path, two_nodes: str) -> None:
     from cadrespeech.collect.gather import CollectConfig, collect
 
     from .archives import Response, write_jsonl, write_warc
@@ -95,3 +95,16 @@ def test_collect_on_two_nodes_gives_what_collect_gives_locally(tmp_path: Path, t
     )
     assert on_ray == local and local.new_pages == len({p.read_bytes() for p in pages})  # the dump repeats the last page
     assert tree_bytes(tmp_path / "ray") == tree_bytes(tmp_path / "local")
+
+
+def test_a_two_node_cluster_builds_and_collects_what_one_machine_does(
+    tmp_path: Path, two_nodes: str, built_release: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One test for the cluster, so that pytest-xdist never starts a second cluster in its other worker
+    (two would fight over the cores, and one's ``ray stop`` would stop the other's)."""
+    parts = [tmp_path / name for name in ("data", "shards", "collect")]
+    for part in parts:
+        part.mkdir()
+    ray_build_is_byte_identical_to_the_local_build(parts[0], two_nodes, built_release)
+    two_nodes_build_byte_identical_shards(parts[1], two_nodes, caplog)
+    collect_on_two_nodes_gives_what_collect_gives_locally(parts[2], two_nodes)

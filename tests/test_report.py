@@ -20,8 +20,6 @@ from cadrespeech.cli import main
 from cadrespeech.read.loader import read_manifest
 from cadrespeech.stages import genre
 
-from .conftest import build, fixture_pages_as_raw
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHROMIUM_FLAGS = (
     "--headless",
@@ -36,11 +34,8 @@ CHROMIUM_FLAGS = (
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
-    root = tmp_path_factory.mktemp("report")
-    # Every file of a raw folder is read as a page, so the fixtures' notes stay out.
-    raw = fixture_pages_as_raw(root / "raw")
-    return build("0.1.0", raw, root / "releases").path
+def release(fixture_release: Path) -> Path:
+    return fixture_release
 
 
 @pytest.fixture(scope="module")

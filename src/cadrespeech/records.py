@@ -185,6 +185,12 @@ class Speech:
     title_reason: str = ""  # why the title won: the evidence of the head decision
     date_source: str | None = None  # where ``date`` was read: "head", "signature" or "published"
     notes: tuple[Note, ...] = ()
+    # Read from the speech's head (``speaker_meta``); None where the head does not say.
+    speaker_office: str | None = None  # 县委书记, 市长, 校长 …
+    admin_level: str | None = None  # 中央, 省, 市, 县, 乡镇, 企业, 学校, 其他
+    region: str | None = None  # "省/市", as cpca names them
+    occasion_type: str | None = None  # 工作会议, 座谈会, 开学典礼 …
+    enrichment_rules: tuple[str, ...] = ()  # "field=rule@source" for each field set
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,10 +117,9 @@ def kwic(
 
     ``where`` is a SQL condition over the ``documents`` columns (``date >= '2020'``,
     ``is_speech``); ``by`` sorts the hits by a documents column first (else they come
-    in release order); ``limit`` keeps the first hits.
-
-    >>> [(h.left[-4:], h.match, h.right[:4]) for h in kwic("营商环境", version="corpus/releases/v0.7.0")][:1]  # doctest: +SKIP
-    [('持续优化', '营商环境', '，推动')]
+    in release order); ``limit`` keeps the first hits. For example,
+    ``kwic("优化 营商环境", version="0.7.0", window=10)`` finds 优化营商环境 written as
+    two tokens, with ten characters of the document on each side.
     """
     pattern = _parse(query, regex)
     connection = _connect(version, releases_folder, ("documents", "sentences"))

@@ -72,6 +72,7 @@ def verify_release(path: Path) -> list[str]:
         problems += _check_reuse(path, tables)
     if "documents" in tables:
         problems += _check_dates(path, tables["documents"])
+        problems += _check_enrichment(path, tables["documents"])
     if {"documents", "sentences", "notes", "removals"} <= tables.keys():
         problems += _check_notes(path, tables)
     if set(_expected_configs(manifest)) <= tables.keys():
@@ -230,6 +231,29 @@ def _check_dates(path: Path, documents: list[dict[str, Any]]) -> list[str]:
         for column in ("date", "published")
         if row.get(column) is not None and not _is_calendar_date(row[column])
     )
+
+
+ENRICHED = ("speaker_office", "admin_level", "region", "occasion_type")
+
+
+def _check_enrichment(path: Path, documents: list[dict[str, Any]]) -> list[str]:
+    """Each enriched field set has the rule that set it, and no rule without its field; levels and occasions from their lists."""
+    if not documents or "enrichment_rules" not in documents[0]:
+        return []  # a release before 0.7.0
+    from ..stages.speaker_meta import ADMIN_LEVELS, OCCASION_TYPES
+
+    where = _named(path, "documents")
+    problems = []
+    for row in documents:
+        ruled = {rule.split("=", 1)[0] for rule in row["enrichment_rules"] or ()}
+        stated = {name for name in ENRICHED if row[name] is not None}
+        if ruled != stated:
+            problems.append(f"{where}: {row['doc_id']}: fields {sorted(stated)} but rules for {sorted(ruled)}")
+        if row["admin_level"] is not None and row["admin_level"] not in ADMIN_LEVELS:
+            problems.append(f"{where}: {row['doc_id']}: admin_level {row['admin_level']!r} is not one of {', '.join(ADMIN_LEVELS)}")
+        if row["occasion_type"] is not None and row["occasion_type"] not in OCCASION_TYPES:
+            problems.append(f"{where}: {row['doc_id']}: occasion_type {row['occasion_type']!r} is not a known kind")
+    return _capped(problems)
 
 
 def _check_notes(path: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:

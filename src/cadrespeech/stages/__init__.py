@@ -23,6 +23,7 @@ FLOW = (
     "head",  # the title, date and speaker decision
     "genre",
     "structure",  # Cleaned -> speeches with sections and paragraphs
+    "speaker_meta",  # office, level, region and occasion type, from each speech's head
     "sentences",
     "domain",
     "tokens",  # sentences -> jieba tokens and POS

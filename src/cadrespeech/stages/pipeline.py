@@ -21,6 +21,7 @@ from .notes import attach_notes, extract_notes
 from .pagemeta import read_page_meta
 from .sentences import split_blocks
 from .sitename import infer_site_names
+from .speaker_meta import enrich_speeches
 from .structure import PageStructure, structure_page
 from .tokens import Segmenter
 
@@ -83,6 +84,12 @@ def _attach_notes(page: PageInProgress) -> PageInProgress:
     return replace(page, speeches=tuple(attach_notes(list(page.speeches), list(page.notes), page.cleaned.edits)))
 
 
+def _speaker_meta(page: PageInProgress) -> PageInProgress:
+    first = page.speeches[0].offset if page.speeches else 0
+    leads = tuple(text for offset, text in leads_in_removals(page.cleaned.edits) if offset <= first)
+    return replace(page, speeches=enrich_speeches(page.cleaned.text, page.speeches, leads, page.meta.site_name))
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     name: str  # also the stage a PageError names
@@ -98,6 +105,7 @@ STEPS: tuple[Step, ...] = (
     Step("sentences", _sentences),
     Step("tokens", _tokens),
     Step("attach notes", _attach_notes),
+    Step("speaker meta", _speaker_meta),
 )
 
 
