@@ -35,7 +35,7 @@ from cadrespeech.read.exports import (
     vertical,
 )
 
-from .conftest import build, fixture_pages_as_raw
+from .conftest import FIXTURE_PAGES, build
 
 # A page whose title holds every character an XML attribute must escape.
 HOSTILE_TITLE = '关于"<&>"优化营商环境的讲话 & 部署'
@@ -59,10 +59,30 @@ HOSTILE_PAGE = f"""{HOSTILE_TITLE}
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory, private_cache: Path) -> Path:
+    """A dozen fixture pages of every kind (HTML, markdown, GB18030, two speeches, a notice, footnotes) and the hostile one."""
     root = tmp_path_factory.mktemp("exports")
-    raw = fixture_pages_as_raw(root / "raw")
+    raw = root / "raw"
+    raw.mkdir()
+    for name in EXPORTED_PAGES:
+        (raw / name).write_bytes((FIXTURE_PAGES / name).read_bytes())
     (raw / "hostile_title.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
     return build("0.1.0", raw, root / "releases").path
+
+
+EXPORTED_PAGES = (
+    "html_meta_lies_utf8.html",
+    "php_county_portal_speech.php",
+    "reprint_a_template.txt",
+    "html_two_speeches.html",
+    "html_notice_not_speech.html",
+    "md_hk_outlet_commencement_address.md",
+    "tpl_gb18030_xiangcun.txt",
+    "txt_editor_note_reference.txt",
+    "html_party_paper_editor_note.html",
+    "tpl_deep_levels.txt",
+    "txt_fullwidth_digits.txt",
+    "txt_minutes_dialogue.txt",
+)
 
 
 def parquet(release: Path, config: str) -> list[dict]:

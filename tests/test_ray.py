@@ -18,11 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import build, fixture_pages_as_raw, tree_bytes
+from .conftest import FIXTURE_PAGES, build, tree_bytes
 
 pytestmark = pytest.mark.slow
 
 ray = pytest.importorskip("ray", reason="the ray extra: pip install -e '.[test,ray]' (CI installs it)")
+
+
+def small_raw_folder(folder: Path) -> Path:
+    """Sixteen fixture pages (text, HTML, markdown, legacy encodings), a binary file and a byte-identical copy."""
+    folder.mkdir(parents=True)
+    pages = sorted(p for p in FIXTURE_PAGES.iterdir() if p.name not in ("README.md", "annotations.json"))[::4]
+    for page in pages:
+        (folder / page.name).write_bytes(page.read_bytes())
+    (folder / "broken.bin").write_bytes(b"\x00\x01\x02 not text")
+    (folder / "copy_of_first").write_bytes(pages[0].read_bytes())
+    return folder
 
 
 def _free_port() -> int:
@@ -59,18 +70,20 @@ def two_nodes():
             shutil.rmtree(temp, ignore_errors=True)
 
 
-def ray_build_is_byte_identical_to_the_local_build(tmp_path: Path, two_nodes: str, built_release: Path) -> None:
-    # The session's release of make_raw_folder, built locally; any jobs give the same bytes (test_release).
-    local, raw = built_release, built_release.parents[1] / "raw"
+def ray_build_is_byte_identical_to_the_local_build(tmp_path: Path, two_nodes: str) -> None:
+    # A few pages of each kind, and a failing and a duplicate one: Ray Data's page-by-page
+    # path costs its start-up whatever the pages, so a small folder says as much.
+    raw = small_raw_folder(tmp_path / "raw")
+    local = build("0.1.0", raw, tmp_path / "local").path
     on_ray = build("0.1.0", raw, tmp_path / "ray", engine="ray", ray_address=two_nodes).path
     assert tree_bytes(on_ray) == tree_bytes(local)
 
 
 def two_nodes_build_byte_identical_shards(tmp_path: Path, two_nodes: str, caplog: pytest.LogCaptureFixture) -> None:
-    raw = fixture_pages_as_raw(tmp_path / "raw")
-    local = build("0.1.0", raw, tmp_path / "local", pages_per_shard=12).path
+    raw = small_raw_folder(tmp_path / "raw")
+    local = build("0.1.0", raw, tmp_path / "local", pages_per_shard=3).path
     with caplog.at_level(logging.DEBUG, logger="cadrespeech.build.ray_engine"):
-        on_cluster = build("0.1.0", raw, tmp_path / "cluster", engine="ray", ray_address=two_nodes, pages_per_shard=12).path
+        on_cluster = build("0.1.0", raw, tmp_path / "cluster", engine="ray", ray_address=two_nodes, pages_per_shard=3).path
     nodes = {record.args[1] for record in caplog.records if record.msg.startswith("shard %d built on node")}
     assert len(nodes) == 2, "every shard was built on one node"
     assert len(list((on_cluster / "documents").iterdir())) == 8
@@ -98,13 +111,19 @@ def collect_on_two_nodes_gives_what_collect_gives_locally(tmp_path: Path, two_no
 
 
 def test_a_two_node_cluster_builds_and_collects_what_one_machine_does(
-    tmp_path: Path, two_nodes: str, built_release: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, two_nodes: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """One test for the cluster, so that pytest-xdist never starts a second cluster in its other worker
     (two would fight over the cores, and one's ``ray stop`` would stop the other's)."""
     parts = [tmp_path / name for name in ("data", "shards", "collect")]
     for part in parts:
         part.mkdir()
-    ray_build_is_byte_identical_to_the_local_build(parts[0], two_nodes, built_release)
-    two_nodes_build_byte_identical_shards(parts[1], two_nodes, caplog)
-    collect_on_two_nodes_gives_what_collect_gives_locally(parts[2], two_nodes)
+    # One driver for the three: the engines find Ray connected and reuse its workers (each
+    # new job would start and import afresh in every worker process).
+    ray.init(address=two_nodes, log_to_driver=False, configure_logging=False)
+    try:
+        ray_build_is_byte_identical_to_the_local_build(parts[0], two_nodes)
+        two_nodes_build_byte_identical_shards(parts[1], two_nodes, caplog)
+        collect_on_two_nodes_gives_what_collect_gives_locally(parts[2], two_nodes)
+    finally:
+        ray.shutdown()
