@@ -100,8 +100,8 @@ class Token:
     end: int
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_WHITESPACE = re.compile(r"\s+")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+WHITESPACE_RUN = re.compile(r"\s+")
 
 
 def safe_form(token: str) -> str | None:
@@ -114,7 +114,7 @@ def safe_form(token: str) -> str | None:
     >>> safe_form("营商环境"), safe_form(" \\t"), safe_form("a b")
     ('营商环境', None, 'a\\xa0b')
     """
-    form = _CONTROL.sub("", _WHITESPACE.sub("\u00a0", token))
+    form = CONTROL_CHARACTERS.sub("", WHITESPACE_RUN.sub("\u00a0", token))
     return form if form.strip() else None
 
 

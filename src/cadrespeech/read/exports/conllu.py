@@ -8,8 +8,8 @@ from typing import Any
 
 from ..loader import release_path
 from .common import (
-    _CONTROL,
-    _WHITESPACE,
+    CONTROL_CHARACTERS,
+    WHITESPACE_RUN,
     DocumentHead,
     ExportSummary,
     Tally,
@@ -29,7 +29,7 @@ from .upos import upos
 
 def _one_line(value: Any) -> str:
     """A comment's value: one NFC line (CoNLL-U files are NFC), whitespace runs as one space, no controls."""
-    text = _CONTROL.sub("", _WHITESPACE.sub(" ", str(value))).strip()
+    text = CONTROL_CHARACTERS.sub("", WHITESPACE_RUN.sub(" ", str(value))).strip()
     return unicodedata.normalize("NFC", text)
 
 

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from ...errors import CadrespeechError
 from ..loader import read_manifest, release_path
 from .common import (
-    _WHITESPACE,
+    WHITESPACE_RUN,
     DocumentHead,
     ExportSummary,
     Tally,
@@ -41,7 +41,7 @@ def xml_attribute(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = _UNSAFE_IN_ATTRIBUTE.sub("", _WHITESPACE.sub(" ", str(value))).strip()
+    text = _UNSAFE_IN_ATTRIBUTE.sub("", WHITESPACE_RUN.sub(" ", str(value))).strip()
     return escape(text, {'"': "&quot;"})
 
 
