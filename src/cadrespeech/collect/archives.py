@@ -16,14 +16,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from ..stages.ingest import MAX_PAGE_BYTES
+from ..stages.ingest import MAX_PAGE_BYTES, header_charset, meta_charset
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
@@ -33,8 +32,6 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown")
 # Text a crawl fetches that is about the site, not a page of it.
 NOT_PAGES = frozenset({"/robots.txt"})
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
-_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]{2,20})", re.I)
 
 # Why a record is not kept; every record read that is not a page counts under one.
 SKIP_REASONS: dict[str, str] = {
@@ -242,8 +239,4 @@ def _is_page_type(content_type: str) -> bool:
 
 def _declared_charset(content_type: str, payload: bytes) -> str | None:
     """The charset the server or the page declares (header first), lower-cased; None when neither does."""
-    found = _CHARSET.search(content_type) or _META_CHARSET.search(payload[:4096])
-    if not found:
-        return None
-    value = found.group(1)
-    return (value.decode("ascii", "replace") if isinstance(value, bytes) else value).lower()
+    return header_charset(content_type) or meta_charset(payload)

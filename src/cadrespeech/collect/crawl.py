@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from .. import __version__
 from ..errors import CadrespeechError
+from ..stages.ingest import header_charset, meta_charset
 from .wire import MAX_BODY_BYTES, Exchange, WarcOut, fetch_once, header, inflate
 
 # Where a site's webmaster learns what is crawling them. The project publishes no other
@@ -40,7 +41,6 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5  # RFC 9309 asks crawlers to follow at least five for robots.txt; pages get the same
 MAX_SITEMAPS = 100  # a sitemap index lists sitemaps, which list pages: a bound against index loops
 MAX_RETRY_AFTER = 300.0  # seconds: a server's Retry-After is honoured, but cannot park the crawl for a day
-META_PRESCAN_BYTES = 4096  # where a <meta charset> is looked for (browsers look in the first 1024)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters RFC 3986 lets stand in a path or query; everything else (Chinese included) is
 # percent-encoded as UTF-8, as browsers do, and "%" stays so encoding twice changes nothing.
@@ -224,20 +224,14 @@ class _LinkParser(HTMLParser):
 
 # --- Reading a response: its media type, compression and declared charset -------------------
 
-_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 # A page labelled GB2312 or GBK routinely holds characters only GBK has; GB18030 decodes both.
 _GB_FAMILY = frozenset({"gb2312", "gbk"})
 
 
 def _declared_charsets(headers: tuple[tuple[str, str], ...], body: bytes) -> dict[str, str]:
     """The charsets a page declares, by where: ``http-charset`` (Content-Type) and ``meta-charset``."""
-    declared = {}
-    if match := _HEADER_CHARSET.search(header(headers, "Content-Type") or ""):
-        declared["http-charset"] = match.group(1).lower()
-    if match := _META_CHARSET.search(body[:META_PRESCAN_BYTES]):
-        declared["meta-charset"] = match.group(1).decode("ascii").lower()
-    return declared
+    found = {"http-charset": header_charset(header(headers, "Content-Type") or ""), "meta-charset": meta_charset(body)}
+    return {where: label for where, label in found.items() if label}
 
 
 def _codec(label: str) -> str | None:

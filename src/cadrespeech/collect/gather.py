@@ -9,7 +9,6 @@ several URLs (or already in the raw folder) are one page with several captures. 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -23,7 +22,7 @@ from .. import __version__
 from ..errors import CadrespeechError
 from ..provenance import read_provenance, write_provenance
 from ..records import RawPage
-from ..stages.ingest import decode_page
+from ..stages.ingest import decode_page, sha256_hex
 from .archives import DEFAULT_FIELDS, Captured, JsonlFields, Skipped, archive_kind, read_archive
 from .speechfilter import is_speech_page, page_cue
 
@@ -124,7 +123,7 @@ def collect_archive(
             if len(shown) < EXAMPLES_PER_REASON:
                 shown.append(outcome.where)
             continue
-        sha256 = hashlib.sha256(outcome.payload).hexdigest()
+        sha256 = sha256_hex(outcome.payload)
         name = f"{sha256}{'.html' if outcome.is_html else '.txt'}"
         if sha256 not in known:
             _write_once(out / name, outcome.payload)
@@ -139,12 +138,12 @@ def _speech_or_skip(captured: Captured, label: str) -> Captured | Skipped:
     where = f"{label}: {captured.capture.get('url') or '?'}"
     page = RawPage(captured.capture.get("url") or label, captured.payload, "")
     try:
-        text = decode_page(page).text
+        decoded = decode_page(page)
     except Exception:  # an undecodable page is no speech; the build would refuse it too
         return Skipped("no-speech-cue", where)
-    if page_cue(text, captured.capture.get("url") or "") is None:
+    if page_cue(decoded.text, captured.capture.get("url") or "") is None:
         return Skipped("no-speech-cue", where)
-    if not is_speech_page(page):
+    if not is_speech_page(page, decoded):
         return Skipped("not-a-speech", where)
     return captured
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from ..records import RawPage
+from ..records import DecodedPage, RawPage
 from ..stages.vocabulary import SPOKEN_WORDS
 
 
@@ -112,16 +112,17 @@ def page_cue(text: str, url: str = "") -> str | None:
     return None
 
 
-def is_speech_page(page: RawPage) -> bool:
+def is_speech_page(page: RawPage, decoded: DecodedPage | None = None) -> bool:
     """What the build would say: does any document of this page come out as a speech?
 
-    The whole per-page pipeline up to the genre classifier (no sentences or tokens);
-    a page the pipeline cannot read is not a speech.
+    The whole per-page pipeline up to the genre classifier (no sentences or tokens),
+    from ``decoded`` when the page is decoded already; a page the pipeline cannot read
+    is not a speech.
     """
     from ..errors import PageError
     from ..stages.pipeline import classify_page
 
     try:
-        return classify_page(page)
+        return classify_page(page, decoded=decoded)
     except PageError:
         return False

@@ -49,6 +49,8 @@ BINARY_CONTROL_SHARE = 0.01
 BINARY_CONTROL_COUNT = 8
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_-]{2,20})""", re.I)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+META_PRESCAN_BYTES = 4096  # where a <meta charset> is looked for (browsers look in the first 1024)
 # Ideographs, CJK punctuation, full-width forms (not half-width katakana), quotes and dashes.
 _CHINESE_TEXT = re.compile(rf"[{HAN}\u3000-\u303f\uff01-\uff5e\u2010-\u2027]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -457,13 +459,33 @@ def _commonest_decoding(data: bytes) -> tuple[str, str] | None:
 
 def _declared_charset(data: bytes) -> str | None:
     """The charset an HTML page declares in its first bytes, if Python knows it."""
-    found = _META_CHARSET.search(data[:4096])
-    if not found:
+    label = meta_charset(data)
+    if label is None:
         return None
     try:
-        return codecs.lookup(found.group(1).decode("ascii")).name
+        return codecs.lookup(label).name
     except LookupError:
         return None
+
+
+def meta_charset(data: bytes) -> str | None:
+    """The charset label a page's ``<meta>`` declares in its first 4 kB, lower-cased, as written (gbk, utf-8).
+
+    >>> meta_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=GB2312">')
+    'gb2312'
+    """
+    found = _META_CHARSET.search(data[:META_PRESCAN_BYTES])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+def header_charset(content_type: str) -> str | None:
+    """The charset label of an HTTP Content-Type header, lower-cased, as written.
+
+    >>> header_charset("text/html; charset='GBK'"), header_charset("text/html")
+    ('gbk', None)
+    """
+    found = _HEADER_CHARSET.search(content_type)
+    return found.group(1).lower() if found else None
 
 
 def _plausibly_chinese(text: str) -> bool:

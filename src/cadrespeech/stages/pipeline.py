@@ -137,14 +137,17 @@ def process_page_timed(
     return processed, tuple(timings)
 
 
-def classify_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> bool:
+def classify_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG, decoded: DecodedPage | None = None) -> bool:
     """Whether any document of the page is a speech, by the steps up to the genre classifier.
 
     For choosing pages (``collect --speeches-only``): it skips sentences and tokens,
-    which are most of a page's cost. A failure is a ``PageError``, as in a build.
+    which are most of a page's cost, and decoding too when ``decoded`` is given. A
+    failure is a ``PageError``, as in a build.
     """
-    state = PageInProgress(page, None, config)  # type: ignore[arg-type]  # no step before tokens uses the segmenter
-    for step in STEPS[: [s.name for s in STEPS].index("structure") + 1]:
+    state = PageInProgress(page, None, config, decoded=decoded)  # type: ignore[arg-type]  # no step before tokens uses the segmenter
+    names = [step.name for step in STEPS]
+    first = 0 if decoded is None else names.index("ingest") + 1  # decoding is the ingest step
+    for step in STEPS[first : names.index("structure") + 1]:
         try:
             state = step.run(state)
         except PageError:

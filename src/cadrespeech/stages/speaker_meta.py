@@ -37,7 +37,7 @@ from typing import Any
 
 from ..records import Speech
 from .head_rules import SPEECH_WORDS
-from .textclass import HAN
+from .textclass import HAN, SCRIPT_PAIRS
 from .vocabulary import alt
 
 ADMIN_LEVELS = ("中央", "省", "市", "县", "乡镇", "企业", "学校", "其他")
@@ -66,13 +66,14 @@ class SpeakerMeta:
 
 # Traditional characters of offices, scopes and occasions, folded to simplified before
 # any rule reads (縣長 -> 县长, 畢業典禮 -> 毕业典礼); one character for one, so offsets hold.
-_SCRIPT_PAIRS = (
-    "长長 书書 记記 县縣 区區 镇鎮 乡鄉 总總 经經 会會 处處 组組 务務 厅廳 党黨 员員 导導 协協 议議 国國 学學 属屬 级級 纪紀 "
-    "监監 团團 办辦 门門 联聯 专專 财財 领領 师師 医醫 卫衛 华華 东東 广廣 湾灣 开開 闭閉 礼禮 仪儀 词詞 辞辭 讲講 话話 报報 "
-    "动動 进進 调調 谈談 训訓 讨討 扬揚 奖獎 颁頒 届屆 庆慶 启啟 签簽 论論 坛壇 贺賀 献獻 发發 课課 职職 业業 毕畢 与與 范範 "
-    "陕陝 辽遼 宁寧 龙龍 贵貴 云雲 苏蘇 台臺 内內 济濟"
+# The pairs script detection knows (textclass) and those the rules need besides.
+_MORE_SCRIPT_PAIRS = (
+    "记記 县縣 镇鎮 乡鄉 总總 处處 厅廳 党黨 协協 属屬 级級 纪紀 "
+    "监監 团團 办辦 联聯 专專 财財 领領 师師 医醫 卫衛 湾灣 闭閉 礼禮 仪儀 词詞 辞辭 讲講 话話 报報 "
+    "调調 谈談 训訓 讨討 扬揚 奖獎 颁頒 届屆 庆慶 启啟 签簽 坛壇 贺賀 献獻 课課 职職 毕畢 范範 "
+    "陕陝 辽遼 宁寧 龙龍 贵貴 云雲 苏蘇 台臺 内內"
 ).split()
-FOLD = str.maketrans({traditional: simplified for simplified, traditional in _SCRIPT_PAIRS})
+FOLD = str.maketrans({traditional: simplified for simplified, traditional in (*SCRIPT_PAIRS, *_MORE_SCRIPT_PAIRS)})
 
 
 def fold(text: str) -> str:

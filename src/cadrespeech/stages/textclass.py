@@ -30,13 +30,13 @@ def is_chinese(char: str) -> bool:
 
 
 # Common characters written differently in the two scripts: (simplified, traditional).
-_SCRIPT_PAIRS = (
+SCRIPT_PAIRS = (
     "们們 这這 个個 说說 会會 对對 为為 国國 学學 发發 经經 关關 时時 来來 过過 还還 与與 动動 实實 现現 "
     "区區 当當 们們 问問 题題 进進 长長 开開 员員 华華 业業 导導 组組 织織 务務 体體 设設 议議 论論 "
     "认認 识識 进進 应應 该該 决決 农農 济濟 让讓 从從 两兩 没沒 么麼 样樣 门門 广廣 东東 书書 见見"
 ).split()
-SIMPLIFIED_ONLY = frozenset(pair[0] for pair in _SCRIPT_PAIRS)
-TRADITIONAL_ONLY = frozenset(pair[1] for pair in _SCRIPT_PAIRS)
+SIMPLIFIED_ONLY = frozenset(pair[0] for pair in SCRIPT_PAIRS)
+TRADITIONAL_ONLY = frozenset(pair[1] for pair in SCRIPT_PAIRS)
 
 
 def detect_script(text: str) -> str:
