@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cadrespeech.stages.clean import clean_text
 from cadrespeech.stages.edits import replay
@@ -30,6 +32,40 @@ def test_name_sign_table(sign: NameSign) -> None:
     for text in sign.keeps:
         found = sign.pattern.search(text)
         assert not found or not any(found.groups()), text
+
+
+GUARDED_SIGNS = [sign for sign in NAME_SIGNS if sign.needs]
+
+
+def _without_needs(text: str, needs: tuple[str, ...]) -> str:
+    """``text`` with every needed literal taken out, in any case, until none is left."""
+    while any(need in text.lower() for need in needs):
+        for need in needs:
+            at = text.lower().find(need)
+            if at >= 0:
+                text = text[:at] + text[at + len(need) :]
+    return text
+
+
+def test_the_copyright_scan_is_guarded() -> None:
+    # The scan for a name before 版权所有 was most of the cost of reading a page's site names.
+    assert "copyright_line" in {sign.name for sign in GUARDED_SIGNS}
+
+
+@pytest.mark.parametrize("sign", GUARDED_SIGNS, ids=lambda s: s.name)
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_a_guarded_sign_finds_nothing_without_its_literals(sign: NameSign, data) -> None:
+    alphabet = sorted({c for text, _ in sign.examples for c in text + text.upper()} | set("\n （）() "))
+    text = _without_needs(data.draw(st.text(alphabet=alphabet, max_size=120)), sign.needs)
+    assert not any(any(match.groups()) for match in sign.pattern.finditer(text))
+
+
+def test_a_guarded_signs_examples_hold_its_literals() -> None:
+    for sign in GUARDED_SIGNS:
+        for text, name in sign.examples:
+            assert name in infer_site_names(text), text
+        assert infer_site_names("(C) 2020 某某文稿网") == ("某某文稿网",)  # the literal is matched in any case
 
 
 def test_the_name_comes_from_the_page_itself() -> None:

@@ -93,6 +93,21 @@ def test_the_numpy_hmm_tags_a_word_exactly_as_jiebas_viterbi(word: str) -> None:
     assert _pos_hmm().last_tag(word) == jieba_last_tag(word)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet=HMM_CHARS, min_size=1, max_size=6), min_size=1, max_size=80))
+def test_words_tagged_together_get_the_tags_jieba_gives_each_alone(words: list[str]) -> None:
+    # Words of every length in one pass, over more than one batch: a word's tag never depends on its company.
+    from cadrespeech.stages.tokens import _pos_hmm
+
+    assert _pos_hmm().last_tags(words) == [jieba_last_tag(word) for word in words]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("干部队伍建設會議鄉鎮長，。 abc12.")), max_size=30), max_size=6))
+def test_a_pages_sentences_tokenized_together_are_tokenized_as_each_alone(segmenter, texts: list[str]) -> None:
+    assert segmenter.tokenize_many(texts) == [segmenter.tokenize(text) for text in texts]
+
+
 def test_the_tag_table_is_posseg_s_own_and_is_parsed_once(tmp_path: Path) -> None:
     import jieba
     import jieba.posseg as posseg

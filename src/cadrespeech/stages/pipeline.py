@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import PageError
-from ..records import Cleaned, DecodedPage, Note, PageMeta, ProcessedPage, RawPage, Sentence, Speech
+from ..records import Cleaned, DecodedPage, Note, PageMeta, ProcessedPage, RawPage, Speech
 from .clean import DEFAULT_CONFIG, INVISIBLE, CleanConfig, clean_text
 from .head import byline_in_removals, leads_in_removals, release_date_in_removals
 from .ingest import decode_page, read_page
@@ -76,7 +76,12 @@ def _sentences(page: PageInProgress) -> PageInProgress:
 
 
 def _tokens(page: PageInProgress) -> PageInProgress:
-    speeches = tuple(replace(speech, sentences=_with_tokens(speech.sentences, page.segmenter)) for speech in page.speeches)
+    # The page's sentences in one call: the words no dictionary knows are tagged together.
+    tokens = iter(page.segmenter.tokenize_many([sentence.text for speech in page.speeches for sentence in speech.sentences]))
+    speeches = tuple(
+        replace(speech, sentences=tuple(replace(sentence, tokens=next(tokens)) for sentence in speech.sentences))
+        for speech in page.speeches
+    )
     return replace(page, speeches=speeches)
 
 
@@ -168,7 +173,3 @@ def sentence_texts(folder: Path, segmenter: Segmenter, suffixes: tuple[str, ...]
             page = process_page(read_page(path, folder), segmenter)
             texts += [sentence.text for speech in page.speeches for sentence in speech.sentences]
     return texts
-
-
-def _with_tokens(sentences: tuple[Sentence, ...], segmenter: Segmenter) -> tuple[Sentence, ...]:
-    return tuple(replace(sentence, tokens=segmenter.tokenize(sentence.text)) for sentence in sentences)
