@@ -278,3 +278,47 @@ def test_front_matter_tags_reach_the_documents_rows(segmenter) -> None:
     processed = process_page(RawPage("a.md", page.encode(), "0" * 64), segmenter)
     (row,) = page_rows(processed)["documents"]
     assert row["page_tags"] == ["作风建设", "基层治理"] and row["published"] == "2023-03-02"
+
+
+FRONT_MATTER_LINES = [
+    "title: 在全县干部大会上的讲话",
+    'title: "縣長講話：堅持穩中求進"',
+    "date: 2021-02-31",
+    "date: 2023-03-05T09:30:00+08:00",
+    "author: 某某",
+    "authors:\n  - name: 某某\n    email: a@b.example",
+    "tags: [讲话, 干部会议]",
+    "categories:\n- 領導講話\n- 政務",
+    "draft: false",
+    "weight: 10",
+    "description: >\n  县委书记在会上讲话，\n  部署全年工作。",
+    "aliases: ['/2021/03/05/speech/']",
+    "title: [unclosed",
+    ": :",
+    "\ttab: 1",
+    "key: 'it''s'",
+    "empty:",
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(FRONT_MATTER_LINES), min_size=1, max_size=6))
+def test_libyamls_parser_reads_front_matter_as_pythons_does(lines: list[str]) -> None:
+    # The build uses libyaml's parser for speed; it must give what the pure Python one gives.
+    import yaml
+
+    from cadrespeech.stages.pagemeta import _FrontMatterLoader
+
+    class PythonLoader(yaml.SafeLoader):
+        pass
+
+    PythonLoader.yaml_implicit_resolvers = _FrontMatterLoader.yaml_implicit_resolvers
+    block = "\n".join(lines) + "\n"
+
+    def read(loader) -> tuple[str, object]:
+        try:
+            return "data", yaml.load(block, Loader=loader)
+        except (yaml.YAMLError, ValueError, RecursionError):
+            return "error", None
+
+    assert read(_FrontMatterLoader) == read(PythonLoader)
