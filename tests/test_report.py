@@ -177,3 +177,32 @@ def test_section_depths_count_every_document_once_and_show_no_empty_depth(releas
     depths = section_depths([release / "sections/train-00000-of-00001.parquet"], documents.num_rows)
     assert sum(depths.values()) == documents.num_rows and all(depths.values())
     assert depths[0] == documents["n_sections"].to_pylist().count(0)
+
+
+def test_formulations_are_counted_per_year_of_the_speech_date(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from cadrespeech.build.report import formulation_counts
+
+    documents = pa.table({"doc_id": ["a-00", "b-00", "c-00"], "date": ["2021-03-05", "2023-01-02", None]})
+    sentences = pa.table(
+        {
+            "doc_id": ["a-00", "a-00", "b-00", "c-00"],
+            "tokens": [
+                ["推动", "高质量发展", "，", "GDP", "增长", "3.5%", "。"],
+                ["高质量发展", "！", "乡村振兴", "_"],
+                ["全面从严治党", "……", "永远", "在", "路上", "。"],
+                ["高质量发展", "乡村振兴"],  # no date: counted nowhere
+            ],
+        }
+    )
+    files = []
+    for index, rows in enumerate((sentences.slice(0, 2), sentences.slice(2))):  # two files, as in a sharded release
+        files.append(tmp_path / f"sentences-{index}.parquet")
+        pq.write_table(rows, files[-1])
+    counts = formulation_counts(files, documents)
+    assert list(counts) == ["2021", "2023"]
+    # Word tokens hold a letter, digit or underscore (\w): punctuation is not counted.
+    assert counts["2021"]["words"] == 8
+    assert counts["2021"]["高质量发展"] == 2 and counts["2021"]["乡村振兴"] == 1 and counts["2021"]["全面从严治党"] == 0
+    assert counts["2023"]["words"] == 4 and counts["2023"]["全面从严治党"] == 1 and counts["2023"]["高质量发展"] == 0
