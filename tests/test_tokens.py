@@ -93,8 +93,8 @@ def test_the_numpy_hmm_tags_a_word_exactly_as_jiebas_viterbi(word: str) -> None:
     assert _pos_hmm().last_tag(word) == jieba_last_tag(word)
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.text(alphabet=HMM_CHARS, min_size=1, max_size=6), min_size=1, max_size=80))
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.text(alphabet=HMM_CHARS, min_size=1, max_size=6), min_size=1, max_size=40))
 def test_words_tagged_together_get_the_tags_jieba_gives_each_alone(words: list[str]) -> None:
     # Words of every length in one pass, over more than one batch: a word's tag never depends on its company.
     from cadrespeech.stages.tokens import _pos_hmm
