@@ -657,6 +657,7 @@ RULES: tuple[CleanRule, ...] = (
         _replace(r"[\[【]\s*(?:图片|圖片|视频|視頻|音频|音頻|图|圖)\s*[\]】]|\[[A-Z]{1,3}\d{1,3}\]"),
         examples=(("[图片]", ""), ("会议现场【视频】", "会议现场"), ("要落实[Z1]。", "要落实。")),
         keeps=("【一】", "[1]"),
+        needs=("[", "【"),
     ),
     CleanRule(
         "photo_caption",
@@ -727,6 +728,7 @@ RULES: tuple[CleanRule, ...] = (
             ("本文轉載時略有刪節，內容以致辭者現場發言為準。", ""),
         ),
         keeps=("文章有删改的地方要说明。",),
+        needs=("有删", "有改", "根据", "记者", "記者", "照片", "圖片", "图片", "本文", "本稿"),
     ),
     CleanRule(
         "site_source",
@@ -740,6 +742,7 @@ RULES: tuple[CleanRule, ...] = (
             ("本文来源：某某县人民政府网站，有删节。", ""),
         ),
         keeps=("本文来源于基层调研，我们要重视。下面讲三点。",),
+        needs=("本文",),
     ),
     CleanRule(
         "pagination",
@@ -768,6 +771,7 @@ RULES: tuple[CleanRule, ...] = (
             ("公會主席某某於2018年1月8日開啟典禮的演講辭全文：", ""),
         ),
         keeps=("下面，我讲三点意见：", "现将有关事项通知如下："),
+        needs=("全文", "原文", "以下"),
     ),
     CleanRule(
         "wire_dateline_lead",
@@ -894,6 +898,7 @@ RULES: tuple[CleanRule, ...] = (
         ),
         examples=(("本作品在全世界都属于公有领域。", ""), ("Public domain", "")),
         keeps=("要保护好公共领域的秩序。",),
+        needs=_LICENCE_LITERALS,
     ),
     CleanRule(
         "reference_appendix",

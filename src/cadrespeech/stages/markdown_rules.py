@@ -138,6 +138,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
             ("{{% notice %}}注意安全{{% /notice %}}", "注意安全"),
         ),
         keeps=("{{讲话}}", "模板里写{{ .Title }}即可", "{{<未闭合的"),
+        needs=("{{<", "{{%"),
     ),
     CleanRule(
         "md_html_figure",
@@ -148,6 +149,8 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
             ('第一段。<figure><img src="b.jpg"></figure>第二段。', "第一段。第二段。"),
         ),
         keeps=("图为县长在会上讲话。", "要把figure这个词讲清楚", "<figure>没有结束"),
+        # The regex ignores case, so the one character every <figure, <FIGURE… holds.
+        needs=("<",),
     ),
     CleanRule(
         "md_html_tag",
@@ -217,6 +220,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
             ("*本文来源：某某网站，有删节。*", "本文来源：某某网站，有删节。"),
         ),
         keeps=("带*号的为必填项", "姓名：________", "____年__月__日", "__年__月__日", "见http://a.example/?__tn__=C-R", "5*3=15"),
+        needs=("*", "_"),
     ),
     CleanRule(
         "md_rule",
@@ -231,6 +235,7 @@ MARKDOWN_RULES: tuple[CleanRule, ...] = (
         replace_pattern(r"(?<=\S) {2,}$|(?<!\\)\\$", flags=re.M),
         examples=(("第一行  \n第二行", "第一行\n第二行"), ("第一行\\\n第二行", "第一行\n第二行")),
         keeps=("讲话 \n", "路径a\\b", "   \n"),
+        needs=("  ", "\\"),
     ),
 )
 
