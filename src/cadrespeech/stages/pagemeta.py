@@ -349,7 +349,7 @@ def _htmldate(text: str) -> str | None:
 
 # libyaml's parser when PyYAML has it (its wheels do): eleven times faster than the pure
 # Python one, and the same data or the same failure on all 9,355 front-matter blocks of
-# the real pages, the devset and our fixtures (a test compares the two on the fixtures).
+# the real pages, the devset and our fixtures (a property test compares the two).
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
