@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import jieba
 import numpy as np
 
 from ..errors import CadrespeechError
@@ -71,14 +70,21 @@ class Segmenter:
         self.engine = engine
         self.domain = domain_dictionary() if domain_terms else None
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        folder = folder or cache_dir() / "jieba"
-        folder.mkdir(parents=True, exist_ok=True)
-        # The dictionary itself is loaded on first use (about a second): a build whose
-        # pages are all cached needs only its sha256.
-        self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.tmp_dir = str(folder)
-        self._tokenizer.cache_file = f"jieba-{self.dictionary_sha256[:16]}.cache"
+        self.folder = folder or cache_dir() / "jieba"
+        self.folder.mkdir(parents=True, exist_ok=True)
         self._cut = self._rjieba_cut if engine == "rjieba" else self._jieba_cut
+
+    @cached_property
+    def _tokenizer(self):
+        """jieba's tokenizer, made on first use. The dictionary itself loads on the first text
+        (about a second), and jieba is not even imported before: a build whose pages are all
+        cached needs only the dictionary's sha256 and jieba's version, both read without it."""
+        import jieba
+
+        tokenizer = jieba.Tokenizer()
+        tokenizer.tmp_dir = str(self.folder)
+        tokenizer.cache_file = f"jieba-{self.dictionary_sha256[:16]}.cache"
+        return tokenizer
 
     def load(self) -> Segmenter:
         """Load the dictionaries now rather than on the first text (e.g. before forking workers)."""
@@ -163,8 +169,7 @@ class Segmenter:
 
     @cached_property
     def dictionary_sha256(self) -> str:
-        with self._tokenizer.get_dict_file() as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+        return hashlib.sha256(_jieba_dictionary().read_bytes()).hexdigest()
 
     @property
     def domain_sha256(self) -> str | None:
@@ -177,7 +182,9 @@ class Segmenter:
 
     @property
     def jieba_version(self) -> str:
-        return str(jieba.__version__)
+        from importlib.metadata import version
+
+        return version("jieba")
 
     def tokenize(self, text: str) -> Tokens:
         """Tokens of ``text`` with offsets and tags, as columns; whitespace between tokens is dropped."""
@@ -220,6 +227,18 @@ class Segmenter:
         if known is not None:
             return known
         return _unknown_word_tags({word})[word]
+
+
+def _jieba_dictionary() -> Path:
+    """The dictionary file jieba's default tokenizer opens (``get_dict_file``), found without importing jieba.
+
+    Importing jieba costs a tenth of a second (it imports pkg_resources), a tenth of a
+    rebuild in which no page changed.
+    """
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise CadrespeechError("jieba is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
 # One segmenter per process and engine: building one loads a dictionary (about a second).
