@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -21,6 +23,7 @@ from cadrespeech.stages.reprints import (
     SCHEME,
     SEED,
     SHINGLE_CHARS,
+    ParagraphTally,
     ReprintIndex,
     SpeechSignature,
     normalise,
@@ -162,3 +165,72 @@ def test_our_numpy_minhash_gives_datasketchs_own_signatures(text: str) -> None:
     theirs = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme=SCHEME)
     theirs.update_batch(list(shingles))
     assert signature(text) == theirs.hashvalues.astype("<u4").tobytes()
+
+
+def _family_signatures(seed: int, families: int, variants: int, changed: int) -> list[SpeechSignature]:
+    """Speeches in families: each variant of a base signature has ``changed`` of its values redrawn."""
+    draw = np.random.default_rng(seed)
+    speeches = []
+    for _ in range(families):
+        base = draw.integers(0, 2**32, NUM_PERM, dtype=np.uint32)
+        for variant in range(variants):
+            values = base.copy()
+            values[draw.choice(NUM_PERM, changed, replace=False)] = draw.integers(0, 2**32, changed, dtype=np.uint32)
+            doc = f"{draw.integers(0, 2**63):016x}-{variant:02d}"
+            speeches.append(SpeechSignature(doc, int(draw.integers(100, 110)), values.astype("<u4").tobytes()))
+    return speeches
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 5), st.integers(0, 100))
+def test_reprint_clusters_do_not_depend_on_where_signatures_wait_or_how_they_come_back(
+    seed: int, families: int, variants: int, changed: int
+) -> None:
+    # The build spills signatures to a file and reads them back a chunk at a time; a
+    # chunk as small as three signatures must give the rows the in-memory index gives.
+    speeches = _family_signatures(seed, families, variants, changed)
+    in_memory = ReprintIndex()
+    with tempfile.TemporaryFile() as spill:
+        spilled = ReprintIndex(spill)
+        spilled._signatures.CHUNK_BYTES = 3 * 4 * NUM_PERM
+        for speech in speeches:
+            in_memory.add(speech)
+            spilled.add(speech)
+        assert spilled.rows() == in_memory.rows()
+    rows = in_memory.rows()
+    assert [row.doc_id for row in rows] == [speech.doc_id for speech in speeches]
+    if changed <= 12:  # two variants differ in at most 24 places: one of the 25 bands is whole, and most values agree
+        assert {row.cluster_size for row in rows} == {variants}
+    assert all(row.similarity == 1.0 for row in rows if row.is_canonical)
+
+
+def test_an_empty_reprint_index_gives_empty_columns() -> None:
+    assert ReprintIndex().rows() == []
+
+
+hashes = st.sampled_from([f"{n:016x}" for n in (1, 2, 3, 2**63, 2**63 + 1, 2**64 - 1)] + [None])
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), hashes), max_size=40), st.integers(1, 5))
+def test_recurring_paragraphs_are_counted_alike_in_any_number_of_hash_slices(
+    paragraphs: list[tuple[int, str | None]], slice_records: int
+) -> None:
+    # Speeches in release order: doc ids change where a new speech starts.
+    doc_ids = [f"d-{n:02d}" for n, _ in sorted(paragraphs, key=lambda p: p[0])]
+    keys = [key for _, key in sorted(paragraphs, key=lambda p: p[0])]
+    with tempfile.TemporaryFile() as spill:
+        tally = ParagraphTally(spill)
+        tally.SLICE_RECORDS = slice_records
+        tally.add(doc_ids[:7], keys[:7])
+        tally.add(doc_ids[7:], keys[7:])
+        figures = tally.figures()
+    speeches_of: dict[str, set[str]] = {}
+    for doc, key in zip(doc_ids, keys, strict=True):
+        if key is not None:
+            speeches_of.setdefault(key, set()).add(doc)
+    shared = {key for key, docs in speeches_of.items() if len(docs) >= 2}
+    assert figures == {
+        "hashed_paragraphs": sum(key is not None for key in keys),
+        "recurring_texts": len(shared),
+        "paragraphs_recurring": sum(key in shared for key in keys),
+        "speeches_with_recurring": len({doc for doc, key in zip(doc_ids, keys, strict=True) if key in shared}),
+    }

@@ -10,12 +10,13 @@ pages' summaries instead of their rows.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -100,7 +101,22 @@ def write_data(
     ``origins`` (source path -> URL and retrieval date) fill the documents' ``url``
     and ``retrieved``.
     """
-    tally = _PageStream()
+    # What grows with the corpus (signatures, paragraph hashes) waits in unnamed files
+    # inside the release being built, not in memory; they vanish when closed.
+    with tempfile.TemporaryFile(dir=folder) as signatures, tempfile.TemporaryFile(dir=folder) as paragraphs:
+        return _write_data(folder, items, plan, written, keep, fresh, origins, _PageStream(signatures, paragraphs))
+
+
+def _write_data(
+    folder: Path,
+    items: Iterable[ShardItem],
+    plan: ShardPlan,
+    written: frozenset[int],
+    keep: KeepShard | None,
+    fresh: frozenset[int],
+    origins: Mapping[str, PageOrigin],
+    tally: _PageStream,
+) -> WrittenData:
     files: dict[str, tuple[int, int]] = {}
     current: _ShardWriter | None = None
 
@@ -240,10 +256,10 @@ def _marked_duplicate(report: PageReport, seen: set[bytes]) -> PageReport:
 class _PageStream:
     """What the writer keeps of the pages as they pass: figures, problems, reuse tallies, byte-identical copies."""
 
-    def __init__(self) -> None:
+    def __init__(self, signatures: BinaryIO | None = None, paragraphs: BinaryIO | None = None) -> None:
         self.statistics = _Statistics()
-        self.reprints = ReprintIndex()
-        self.paragraphs = ParagraphTally()
+        self.reprints = ReprintIndex(signatures)
+        self.paragraphs = ParagraphTally(paragraphs)
         self.problems: list[PageReport] = []  # pages that failed or were skipped
         self.uncached: list[str] = []
         self.timings: Counter[str] = Counter()

@@ -16,13 +16,15 @@ flagged, never removed:
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 import zlib
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -147,78 +149,112 @@ MAX_PAIRWISE_GROUP = 64
 
 
 class ReprintIndex:
-    """Signatures gathered speech by speech in one flat buffer, clustered once at the end.
+    """Signatures gathered speech by speech, clustered once at the end, with little kept in memory.
 
     datasketch's in-memory LSH index keeps a Python set per band key, about 13 kB a
     speech (1.3 GB at 100k speeches). We use its band layout but look bands up with a
-    numpy sort over the signature matrix, at 512 bytes a speech.
+    numpy sort, a band at a time. The 512-byte signatures go to ``spill`` (a binary
+    file; memory when none is given) and come back in chunks: what stays in memory is
+    the doc_id's bytes and the length, about 30 bytes a speech.
     """
 
-    def __init__(self) -> None:
-        self.doc_ids: list[str] = []
-        self.n_chars: list[int] = []
-        self.signatures = bytearray()
+    def __init__(self, spill: BinaryIO | None = None) -> None:
+        self._signatures = _Records(np.dtype((np.dtype("<u4"), (NUM_PERM,))), spill)
+        self._ids = bytearray()  # every doc_id's UTF-8, one after another
+        self._id_ends = array("q")
+        self._n_chars = array("q")
+
+    def __len__(self) -> int:
+        return len(self._n_chars)
 
     def add(self, speech: SpeechSignature) -> None:
-        self.doc_ids.append(speech.doc_id)
-        self.n_chars.append(speech.n_chars)
-        self.signatures += speech.signature
+        self._ids += speech.doc_id.encode("utf-8")
+        self._id_ends.append(len(self._ids))
+        self._n_chars.append(speech.n_chars)
+        self._signatures.append(speech.signature)
+
+    def doc_ids(self) -> Any:
+        """The doc_ids in the order added, as an Arrow string array made from the kept bytes."""
+        import pyarrow as pa
+
+        offsets = np.zeros(len(self) + 1, np.int64)
+        offsets[1:] = np.frombuffer(self._id_ends, np.int64) if len(self) else ()
+        return pa.LargeStringArray.from_buffers(len(self), pa.py_buffer(offsets), pa.py_buffer(bytes(self._ids))).cast(pa.string())
 
     def columns(self) -> dict[str, Any]:
         """The ``duplicates`` columns: one row per speech, in the order added, clusters of one included.
 
         Built as arrays, not row objects, so a release of 100k speeches adds little at the end.
         """
-        count = len(self.doc_ids)
-        matrix = np.frombuffer(self.signatures, "<u4").reshape(count, NUM_PERM)  # a view, not a copy
-        roots = self._roots(matrix)
+        import pyarrow.compute as pc
+
+        count = len(self)
+        doc_ids = self.doc_ids()
+        pairs = _candidate_pairs(self._signatures)
+        # Only speeches in a candidate pair can join a cluster: their signatures are all the end reads back.
+        involved = np.unique(np.array(sorted(pairs), np.int64).reshape(-1))
+        matrix = self._signatures.take(involved)
+        roots = _roots(count, pairs, involved, matrix)
         # The fullest text stands for its cluster; ties go to the first in doc_id order.
-        doc_rank = np.argsort(np.argsort(np.array(self.doc_ids)))
-        order = np.lexsort((doc_rank, -np.asarray(self.n_chars, dtype=np.int64), roots))
+        doc_rank = np.empty(count, np.int64)
+        doc_rank[pc.sort_indices(doc_ids).to_numpy()] = np.arange(count)
+        order = np.lexsort((doc_rank, -np.frombuffer(self._n_chars, np.int64) if count else np.zeros(0, np.int64), roots))
         leads = np.ones(count, bool)
         leads[1:] = roots[order][1:] != roots[order][:-1]
         canonical_of_root = np.zeros(count, np.int64)
         canonical_of_root[roots[order][leads]] = order[leads]
         canonical = canonical_of_root[roots]
-        canonical_ids = [self.doc_ids[i] for i in canonical.tolist()]
+        canonical_ids = doc_ids.take(canonical)
+        similarity = np.ones(count)
+        others = np.flatnonzero(canonical != np.arange(count))
+        row, canon = np.searchsorted(involved, others), np.searchsorted(involved, canonical[others])
+        similarity[others] = np.round((matrix[row] == matrix[canon]).mean(axis=1), 4)
         return {
-            "doc_id": self.doc_ids,
-            "cluster_id": ["r-" + doc for doc in canonical_ids],
+            "doc_id": doc_ids,
+            "cluster_id": pc.binary_join_element_wise("r-", canonical_ids, ""),
             "canonical_doc_id": canonical_ids,
             "cluster_size": np.bincount(roots, minlength=count)[roots],
-            "similarity": np.round((matrix == matrix[canonical]).mean(axis=1), 4),
+            "similarity": similarity,
             "is_canonical": canonical == np.arange(count),
         }
 
     def rows(self) -> list[ReprintRow]:
         """The same as records, for a person or a test."""
         c = self.columns()
+        strings = (c["doc_id"].to_pylist(), c["cluster_id"].to_pylist(), c["canonical_doc_id"].to_pylist())
         numbers = (c["cluster_size"].tolist(), c["similarity"].tolist(), c["is_canonical"].tolist())
-        return [ReprintRow(*fields) for fields in zip(c["doc_id"], c["cluster_id"], c["canonical_doc_id"], *numbers, strict=True)]
-
-    def _roots(self, matrix: np.ndarray) -> np.ndarray:
-        """Each speech's cluster, named by its smallest member: pairs joined where the signatures agree."""
-        parent = list(range(len(self.doc_ids)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for first, other in sorted(_candidate_pairs(matrix)):
-            # A shared band proposes the pair; the whole signatures decide.
-            if _similarity(matrix, first, other) >= REPRINT_SIMILARITY:
-                a, b = sorted((root(first), root(other)))
-                parent[b] = a
-        return np.array([root(i) for i in range(len(parent))], dtype=np.int64)
+        return [ReprintRow(*fields) for fields in zip(*strings, *numbers, strict=True)]
 
 
-def _candidate_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
+def _roots(count: int, pairs: set[tuple[int, int]], involved: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Each speech's cluster, named by its smallest member: pairs joined where the signatures agree.
+
+    ``matrix`` holds the signatures of the ``involved`` speeches (sorted row numbers), in that order.
+    """
+    parent = list(range(count))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row = {speech: k for k, speech in enumerate(involved.tolist())}
+    for first, other in sorted(pairs):
+        # A shared band proposes the pair; the whole signatures decide.
+        if float(np.mean(matrix[row[first]] == matrix[row[other]])) >= REPRINT_SIMILARITY:
+            a, b = sorted((root(first), root(other)))
+            parent[b] = a
+    return np.array([root(i) for i in range(count)], dtype=np.int64)
+
+
+def _candidate_pairs(signatures: _Records) -> set[tuple[int, int]]:
     """Pairs of speeches (row numbers) whose signatures agree on at least one whole band."""
     pairs: set[tuple[int, int]] = set()
     for band in range(BANDS):
-        keys = np.ascontiguousarray(matrix[:, band * BAND_ROWS : (band + 1) * BAND_ROWS]).view(f"V{4 * BAND_ROWS}").ravel()
+        columns = slice(band * BAND_ROWS, (band + 1) * BAND_ROWS)
+        parts = [np.ascontiguousarray(chunk[:, columns]).view(f"V{4 * BAND_ROWS}").ravel() for chunk in signatures.chunks()]
+        keys = np.concatenate(parts) if parts else np.zeros(0, f"V{4 * BAND_ROWS}")
         _, group, sizes = np.unique(keys, return_inverse=True, return_counts=True)
         shared = np.flatnonzero(sizes[group] > 1)
         by_group: dict[int, list[int]] = {}
@@ -232,49 +268,115 @@ def _candidate_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
     return pairs
 
 
-def _similarity(matrix: np.ndarray, left: int, right: int) -> float:
-    return float(np.mean(matrix[left] == matrix[right]))
+class _Records:
+    """Fixed-size records appended to a binary file and read back in chunks, or the rows asked for.
+
+    What grows with the corpus is kept here, off the heap, when the file is a real one;
+    without a file the records are kept in memory.
+    """
+
+    CHUNK_BYTES = 1 << 22
+
+    def __init__(self, dtype: np.dtype, file: BinaryIO | None = None) -> None:
+        self.dtype = dtype
+        self.file: BinaryIO = file if file is not None else io.BytesIO()
+        self.count = 0
+
+    def append(self, data: bytes) -> None:
+        if len(data) != self.dtype.itemsize:
+            raise ValueError(f"a record is {self.dtype.itemsize} bytes, not {len(data)}")
+        self.file.write(data)
+        self.count += 1
+
+    def extend(self, records: np.ndarray) -> None:
+        self.file.write(np.ascontiguousarray(records, self.dtype).tobytes())
+        self.count += len(records)
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        """Every record in order, a few megabytes at a time."""
+        rows = max(1, self.CHUNK_BYTES // self.dtype.itemsize)
+        self.file.flush()
+        self.file.seek(0)
+        try:
+            for start in range(0, self.count, rows):
+                wanted = min(rows, self.count - start)
+                yield np.frombuffer(self.file.read(wanted * self.dtype.itemsize), self.dtype, count=wanted)
+        finally:
+            self.file.seek(0, io.SEEK_END)  # where the next record goes
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The records at ``rows`` (sorted, distinct row numbers), in that order."""
+        taken = [np.zeros((0, *self.dtype.shape), self.dtype.base)]
+        start = 0
+        for chunk in self.chunks():
+            end = start + len(chunk)
+            inside = rows[(rows >= start) & (rows < end)]
+            if len(inside):
+                taken.append(chunk[inside - start].copy())
+            start = end
+        return np.concatenate(taken)
 
 
 class ParagraphTally:
-    """Every hashed paragraph of a release as two flat arrays (12 bytes each), counted at the end.
+    """Every hashed paragraph of a release as a 12-byte record (hash, speech ordinal), counted at the end.
 
     Speeches arrive in release order, so a speech's ordinal is its place in the stream.
+    The records go to ``spill`` when one is given, and are counted a slice of the hash
+    range at a time: the end needs memory for a slice of them, not for all.
     """
 
-    def __init__(self) -> None:
-        self.hashes = array("Q")
-        self.speeches = array("I")
+    RECORD = np.dtype([("hash", "<u8"), ("speech", "<u4")])
+    SLICE_RECORDS = 1 << 20
+
+    def __init__(self, spill: BinaryIO | None = None) -> None:
+        self._records = _Records(self.RECORD, spill)
         self.speech_count = 0
         self._last_doc: str | None = None
 
     def add(self, doc_ids: list[str], hashes: list[str | None]) -> None:
+        kept: list[tuple[int, int]] = []
         for doc, key in zip(doc_ids, hashes, strict=True):
             if doc != self._last_doc:
                 self.speech_count += 1
                 self._last_doc = doc
             if key is not None:
-                self.hashes.append(int(key, 16))
-                self.speeches.append(self.speech_count)
+                kept.append((int(key, 16), self.speech_count))
+        if kept:
+            self._records.extend(np.array(kept, self.RECORD))
 
     def figures(self) -> dict[str, int]:
         """Hashed paragraphs, texts recurring in two or more speeches, their paragraphs and speeches."""
-        hashes = np.frombuffer(self.hashes, np.uint64) if self.hashes else np.zeros(0, np.uint64)
-        speeches = np.frombuffer(self.speeches, np.uint32) if self.speeches else np.zeros(0, np.uint32)
-        order = np.lexsort((speeches, hashes))
-        by_hash, by_speech = hashes[order], speeches[order]
-        # One entry per (text, speech), then the texts found in two or more speeches.
-        first = np.ones(len(by_hash), bool)
-        first[1:] = (by_hash[1:] != by_hash[:-1]) | (by_speech[1:] != by_speech[:-1])
-        texts, counts = np.unique(by_hash[first], return_counts=True)
-        shared = texts[counts >= 2]
-        recurring = np.isin(hashes, shared)
+        count = self._records.count
+        bits = (count - 1).bit_length() - self.SLICE_RECORDS.bit_length() + 1 if count > self.SLICE_RECORDS else 0
+        shared_texts = paragraphs_recurring = 0
+        with_recurring = np.zeros(self.speech_count + 1, bool)
+        for part in range(1 << bits):
+            hashes, speeches = self._slice(part, bits)
+            order = np.lexsort((speeches, hashes))
+            by_hash, by_speech = hashes[order], speeches[order]
+            # One entry per (text, speech), then the texts found in two or more speeches.
+            first = np.ones(len(by_hash), bool)
+            first[1:] = (by_hash[1:] != by_hash[:-1]) | (by_speech[1:] != by_speech[:-1])
+            texts, counts = np.unique(by_hash[first], return_counts=True)
+            shared = texts[counts >= 2]
+            recurring = np.isin(hashes, shared)
+            shared_texts += len(shared)
+            paragraphs_recurring += int(recurring.sum())
+            with_recurring[speeches[recurring]] = True
         return {
-            "hashed_paragraphs": len(hashes),
-            "recurring_texts": len(shared),
-            "paragraphs_recurring": int(recurring.sum()),
-            "speeches_with_recurring": len(np.unique(speeches[recurring])),
+            "hashed_paragraphs": count,
+            "recurring_texts": shared_texts,
+            "paragraphs_recurring": paragraphs_recurring,
+            "speeches_with_recurring": int(with_recurring.sum()),
         }
+
+    def _slice(self, part: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
+        """The hashes and speech ordinals of the records whose hash starts with the ``bits`` of ``part``."""
+        chunks = [
+            chunk if not bits else chunk[(chunk["hash"] >> np.uint64(64 - bits)) == part] for chunk in self._records.chunks()
+        ]
+        records = np.concatenate(chunks) if chunks else np.zeros(0, self.RECORD)
+        return records["hash"].copy(), records["speech"].copy()
 
 
 def cluster_figures(columns: dict[str, Any]) -> dict[str, int]:
