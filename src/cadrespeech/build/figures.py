@@ -14,6 +14,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 WIDTH, HEIGHT = 700, 400
 BAR_COLOUR = "#4c72b0"
 AXIS_COLOUR = "#333333"
@@ -51,20 +53,19 @@ def count_ticks(largest: int) -> list[int]:
     return list(range(0, top + 1, step))
 
 
-def histogram_bars(values: Sequence[int], bins: int = 20) -> list[Bar]:
+def histogram_bars(values: Sequence[int] | np.ndarray, bins: int = 20) -> list[Bar]:
     """Values counted in ``bins`` equal ranges between their least and greatest, labelled by each range's start.
 
     >>> [(b.label, b.count) for b in histogram_bars([1, 2, 2, 9], bins=2)]
-    [('1', 3), ('5', 1)]
+    [('1', 3), ('6', 1)]
     """
-    if not values:
+    numbers = np.asarray(values, dtype=np.int64)
+    if not len(numbers):
         return []
-    low, high = min(values), max(values)
+    low, high = int(numbers.min()), int(numbers.max())
     width = max(1, math.ceil((high - low + 1) / bins))
-    counts = [0] * bins
-    for value in values:
-        counts[min(bins - 1, (value - low) // width)] += 1
-    return [Bar(str(low + i * width), n) for i, n in enumerate(counts)]
+    counts = np.bincount(np.minimum(bins - 1, (numbers - low) // width), minlength=bins)
+    return [Bar(str(low + i * width), int(n)) for i, n in enumerate(counts.tolist())]
 
 
 def bar_chart(title: str, bars: Sequence[Bar], *, horizontal: bool = False, value_label: str = "", category_label: str = "") -> str:
