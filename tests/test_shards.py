@@ -207,3 +207,37 @@ def test_a_kept_report_is_used_only_when_sound(fixture_raw: Path, tmp_path: Path
     kept.write_bytes(kept.read_bytes()[:-10] + b"0123456789")
     assert tree_bytes(sharded(fixture_raw, tmp_path / "damaged", options=BuildOptions(cache=str(cache)))) == tree_bytes(first)
     assert drawn == [1]
+
+
+def test_the_largest_shards_start_first(tmp_path: Path) -> None:
+    sizes = {0: [10, 10], 1: [500], 2: [20], 3: [5, 15]}  # bytes of each shard's pages
+    shards = {}
+    for index, lengths in sizes.items():
+        shards[index] = []
+        for n, length in enumerate(lengths):
+            page = tmp_path / f"{index}-{n}.txt"
+            page.write_bytes(b"x" * length)
+            shards[index].append(page)
+    shards[4] = [tmp_path / "vanished.txt"]  # fails in its worker; costs nothing to plan
+    assert executor.largest_first(shards) == [1, 0, 2, 3, 4]  # 0, 2 and 3 tie at 20 bytes: by index
+
+
+@given(st.permutations(range(6)))
+def test_shards_finished_in_any_order_are_handed_on_in_index_order_as_soon_as_they_can_be(finished: list[int]) -> None:
+    consumed = 0
+
+    def done():
+        nonlocal consumed
+        for index in finished:
+            consumed += 1
+            yield index
+
+    handed = [(index, consumed) for index in executor.in_index_order(done(), dict.fromkeys(range(6)))]
+    assert [index for index, _ in handed] == list(range(6))
+    for index, seen in handed:  # handed on once every shard up to it had finished, not later
+        assert seen == max(finished.index(i) for i in range(index + 1)) + 1
+
+
+def test_a_shard_that_never_finishes_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="shard 1 was not built"):
+        list(executor.in_index_order(iter([0, 2]), dict.fromkeys(range(3))))

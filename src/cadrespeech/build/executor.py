@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.pool import AsyncResult, Pool
@@ -155,14 +155,46 @@ def local_shards(
     summary: with many shards, the workers are the writers.
     """
     tasks = [
-        ([str(p) for p in paths], str(raw_dir), options, str(release), count, index, shard_origins(paths, raw_dir, origins))
-        for index, paths in sorted(shards.items())
+        ([str(p) for p in shards[index]], str(raw_dir), options, str(release), count, index, shard_origins(shards[index], raw_dir, origins))
+        for index in largest_first(shards)
     ]
     pool = _start_pool(jobs, options)
     try:
-        yield from pool.imap(_build_shard, tasks)  # in order, each as soon as it and those before it are done
+        yield from in_index_order(pool.imap_unordered(_build_shard, tasks), shards)
     finally:
         pool.terminate()
+
+
+def largest_first(shards: Mapping[int, list[Path]]) -> list[int]:
+    """Shard indexes, the most raw bytes first (ties by index): the order to start them in.
+
+    A shard's time follows its bytes; starting the largest first leaves the small ones
+    to even out the workers' last minutes (longest-processing-time-first scheduling),
+    where shards in index order can leave one worker with a large shard at the end.
+    """
+    size = {index: sum(_bytes(path) for path in paths) for index, paths in shards.items()}
+    return sorted(shards, key=lambda index: (-size[index], index))
+
+
+def _bytes(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the page fails in its worker, with its reason
+
+
+def in_index_order(done: Iterable[int], shards: Mapping[int, object]) -> Iterator[int]:
+    """The shard indexes ``done`` yields in any order, yielded in index order, each as soon as those before it are done."""
+    waiting = sorted(shards)
+    finished: set[int] = set()
+    position = 0
+    for index in done:
+        finished.add(index)
+        while position < len(waiting) and waiting[position] in finished:
+            yield waiting[position]
+            position += 1
+    if position < len(waiting):
+        raise RuntimeError(f"shard {waiting[position]} was not built")
 
 
 def shard_origins(paths: list[Path], raw_dir: Path, origins: Mapping[str, PageOrigin]) -> dict[str, PageOrigin]:

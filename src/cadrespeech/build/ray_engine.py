@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 from ..errors import ReleaseError
 from ..provenance import PageOrigin
-from .executor import process_path, shard_origins
+from .executor import largest_first, process_path, shard_origins
 from .results import BuildOptions, PageResult
 from .writer import write_shard
 
@@ -75,7 +75,7 @@ def ray_shards(
                 [os.path.abspath(p) for p in paths],
                 *(root, options, os.path.abspath(release), count, index, shard_origins(paths, raw_dir, origins)),
             )
-            for index, paths in sorted(shards.items())
+            for index, paths in ((index, shards[index]) for index in largest_first(shards))  # submitted the largest first
         }
         for index in sorted(pending):
             done, node = ray.get(pending.pop(index))
