@@ -7,6 +7,7 @@ them in order. Readers go through here so that they never assume one file.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,21 @@ def read_config(paths: list[Path], columns: list[str] | None = None) -> pa.Table
     """The rows of every file, in order, as one table."""
     tables = [pq.read_table(path, columns=columns) for path in paths]
     return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
+# Files are hashed a megabyte at a time: a release's largest file (a one-shard
+# documents file can pass a gigabyte) is never in memory whole to be checked.
+HASH_CHUNK_BYTES = 1 << 20
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """The sha256 (hex) and the size in bytes of a file, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
 
 
 def config_rows(paths: list[Path]) -> int:

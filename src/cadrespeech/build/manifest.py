@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from .. import __version__
+from ..datafiles import file_digest
 from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST, RAW_INPUTS, feature_dict, schema_fingerprint
 from ..stages.ingest import sha256_hex
 from ..stages.tokens import Segmenter
@@ -98,7 +99,7 @@ def seal(folder: Path, version: str, data: WrittenData, prose: str, manifest_sha
 
 def checksum_lines(folder: Path, names: Iterable[str]) -> str:
     """``sha256sum`` lines for ``names`` in ``folder``, so ``sha256sum -c SHA256SUMS`` checks them too."""
-    return "".join(f"{sha256_hex((folder / name).read_bytes())}  {name}\n" for name in sorted(names))
+    return "".join(f"{file_digest(folder / name)[0]}  {name}\n" for name in sorted(names))
 
 
 def _domain_entry(segmenter: Segmenter) -> dict[str, Any] | None:
@@ -107,8 +108,8 @@ def _domain_entry(segmenter: Segmenter) -> dict[str, Any] | None:
 
 
 def file_entry(path: Path, rows: int | None = None) -> dict[str, Any]:
-    data = path.read_bytes()
-    entry: dict[str, Any] = {"sha256": sha256_hex(data), "bytes": len(data)}
+    digest, size = file_digest(path)
+    entry: dict[str, Any] = {"sha256": digest, "bytes": size}
     if rows is not None:
         entry["rows"] = rows
     return entry

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..datafiles import config_paths, iter_batches, read_config
+from ..datafiles import config_paths, file_digest, iter_batches, read_config
 from ..escaping import for_terminal
 from .figures import Bar, bar_chart, histogram_bars, line_chart
 
@@ -117,7 +117,7 @@ def write_report(release: Path, out: Path, manifest: dict[str, Any], kept: Path 
     if kept is not None:
         # Everything the report is drawn from: the code, the facts passed and every data file's bytes.
         files = [path for config in manifest.get("configs", {}) for path in config_paths(release, config, manifest)]
-        digests = [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+        digests = [file_digest(path)[0] for path in files]
         store = _KeptReports(kept, [fingerprint, manifest, digests])
         if store.restore(out):
             return page

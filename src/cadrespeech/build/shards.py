@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from ..datafiles import file_digest
 from ..provenance import PageOrigin
 from ..schema import PAGE_CONFIGS, config_files, shard_of
 from ..stages.ingest import page_sha256, sha256_hex
@@ -123,7 +124,7 @@ class ShardCache:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(entry / name, target)
                 copied.append(target)
-                if sha256_hex(target.read_bytes()) != digest:  # checked on our own copy: no race with a writer
+                if file_digest(target)[0] != digest:  # checked on our own copy: no race with a writer
                     raise ValueError(f"{name} does not match its sha256")
             work = release / WORK_FOLDER
             work.mkdir(exist_ok=True)
@@ -163,7 +164,7 @@ class ShardCache:
 
 def _shard_body(release: Path, shard: WrittenShard) -> bytes:
     """A shard's summary: each file's sha256, rows and Arrow bytes, and its pages' summaries, compressed."""
-    files = {name: (sha256_hex((release / name).read_bytes()), *figures) for name, figures in shard.files.items()}
+    files = {name: (file_digest(release / name)[0], *figures) for name, figures in shard.files.items()}
     return zlib.compress(marshal.dumps((files, [_plain(s) for s in shard.summaries])), 1)
 
 

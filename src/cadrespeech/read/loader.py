@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..datafiles import config_rows, read_config
+from ..datafiles import config_rows, file_digest, read_config
 from ..errors import ReleaseError
 from ..schema import CARD, CHECKSUMS, CONFIGS, MANIFEST
-from ..stages.ingest import sha256_hex
 from ..versions import is_version, version_key
 
 if TYPE_CHECKING:
@@ -113,7 +112,7 @@ def check_manifest_checksum(path: Path, manifest: dict[str, Any]) -> list[str]:
         file = path / name
         if name not in listed:
             problems.append(f"{sums}: does not list {name}")
-        elif not file.is_file() or sha256_hex(file.read_bytes()) != listed[name]:
+        elif not file.is_file() or file_digest(file)[0] != listed[name]:
             problems.append(f"{file}: sha256 does not match {CHECKSUMS} (the file was changed or damaged)")
     return problems
 
@@ -128,8 +127,7 @@ def check_files(path: Path, manifest: dict[str, Any], names: list[str] | None = 
         if not file.is_file():
             problems.append(f"{file}: missing")
             continue
-        data = file.read_bytes()
-        if len(data) != entry["bytes"] or sha256_hex(data) != entry["sha256"]:
+        if file_digest(file) != (entry["sha256"], entry["bytes"]):
             problems.append(f"{file}: sha256 does not match the manifest (the file was changed or damaged)")
     for name in names or []:
         if name not in manifest["files"]:
