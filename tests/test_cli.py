@@ -77,3 +77,22 @@ def test_a_bad_shard_size_is_refused_before_anything_is_written(tmp_path: Path, 
     assert exit_info.value.code == 2
     assert "--pages-per-shard" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_build_allocates_from_a_pool_that_returns_memory_unless_the_user_chose_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    from cadrespeech.cli import use_a_memory_pool_that_returns_memory
+
+    before = pa.default_memory_pool()
+    try:
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+        assert use_a_memory_pool_that_returns_memory() in ("jemalloc", "system")
+        chosen: list[object] = []
+        monkeypatch.setattr(pa, "set_memory_pool", chosen.append)
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+        use_a_memory_pool_that_returns_memory()
+        assert chosen == []  # the user's choice stands
+    finally:
+        monkeypatch.undo()
+        pa.set_memory_pool(before)
