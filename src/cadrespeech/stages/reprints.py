@@ -192,7 +192,7 @@ class ReprintIndex:
         doc_ids = self.doc_ids()
         pairs = _candidate_pairs(self._signatures)
         # Only speeches in a candidate pair can join a cluster: their signatures are all the end reads back.
-        involved = np.unique(np.array(sorted(pairs), np.int64).reshape(-1))
+        involved = np.unique(np.array(list(pairs), np.int64).reshape(-1))
         matrix = self._signatures.take(involved)
         roots = _roots(count, pairs, involved, matrix)
         # The fullest text stands for its cluster; ties go to the first in doc_id order.
@@ -310,7 +310,7 @@ class _Records:
         start = 0
         for chunk in self.chunks():
             end = start + len(chunk)
-            inside = rows[(rows >= start) & (rows < end)]
+            inside = rows[np.searchsorted(rows, start) : np.searchsorted(rows, end)]
             if len(inside):
                 taken.append(chunk[inside - start].copy())
             start = end
