@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from cadrespeech.__main__ import ARROW_MEMORY_POOL
 from cadrespeech.cli import main
 
 from .conftest import RAW, SEED
@@ -79,20 +80,25 @@ def test_a_bad_shard_size_is_refused_before_anything_is_written(tmp_path: Path, 
     assert not (tmp_path / "out").exists()
 
 
-def test_a_build_allocates_from_a_pool_that_returns_memory_unless_the_user_chose_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pyarrow as pa
+@pytest.mark.slow
+@pytest.mark.skipif(ARROW_MEMORY_POOL is None, reason="Arrow's own default is kept on this system")
+@pytest.mark.parametrize(("chosen", "used"), [(None, ARROW_MEMORY_POOL), ("mimalloc", "mimalloc")])
+def test_the_command_names_arrows_allocator_before_pyarrow_loads_unless_the_user_did(chosen: str | None, used: str) -> None:
+    import os
+    import subprocess
+    import sys
 
-    from cadrespeech.cli import use_a_memory_pool_that_returns_memory
-
-    before = pa.default_memory_pool()
-    try:
-        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
-        assert use_a_memory_pool_that_returns_memory() in ("jemalloc", "system")
-        chosen: list[object] = []
-        monkeypatch.setattr(pa, "set_memory_pool", chosen.append)
-        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
-        use_a_memory_pool_that_returns_memory()
-        assert chosen == []  # the user's choice stands
-    finally:
-        monkeypatch.undo()
-        pa.set_memory_pool(before)
+    environment = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        environment["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    script = "\n".join(
+        (
+            "from cadrespeech.__main__ import choose_arrow_memory_pool",
+            "choose_arrow_memory_pool()",
+            "import cadrespeech.cli",  # imports pyarrow, as the command does
+            "import pyarrow as pa",
+            "print(pa.default_memory_pool().backend_name)",
+        )
+    )
+    found = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == used and found.stderr == ""

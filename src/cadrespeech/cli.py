@@ -292,24 +292,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def use_a_memory_pool_that_returns_memory() -> str:
-    """Make Arrow allocate from jemalloc (the system allocator where pyarrow lacks it) unless the user chose; the pool's name.
-
-    A build makes and frees many small tables. Arrow's default pool on Linux, mimalloc,
-    kept what the reading threads freed: at 100k synthetic pages the build's peak was
-    790 MB with it and 654 MB with jemalloc (612 MB against 675 MB at 10k), in about
-    the same time. ``ARROW_DEFAULT_MEMORY_POOL`` still decides when it is set.
-    """
-    import pyarrow as pa
-
-    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        try:
-            pa.set_memory_pool(pa.jemalloc_memory_pool())
-        except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
-            pa.set_memory_pool(pa.system_memory_pool())
-    return pa.default_memory_pool().backend_name
-
-
 def _run_build(args: argparse.Namespace) -> int:
     from .build.cache import PageCache
     from .build.release import build_release
@@ -339,7 +321,6 @@ def _run_build(args: argparse.Namespace) -> int:
         pages_per_shard=args.pages_per_shard,
         provenance=args.provenance if args.provenance is not None else args.raw.parent / "provenance.json",
     )
-    use_a_memory_pool_that_returns_memory()
     result = build_release(config)
     for report in result.problems:
         what = "page failed" if report.status == "error" else f"page skipped ({report.status})"
