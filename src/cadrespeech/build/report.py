@@ -191,9 +191,11 @@ def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         members: dict[str, list[str]] = {}
         for row in duplicates.to_pylist():
             members.setdefault(row["canonical_doc_id"], []).append(row["doc_id"])
-        named = read_config(config_paths(release, "documents", manifest), ["doc_id", "title"])
-        named = named.filter(pc.is_in(named["doc_id"], value_set=pa.array(sorted(members), pa.string())))
-        titles = dict(zip(named["doc_id"].to_pylist(), named["title"].to_pylist(), strict=True))
+        titles: dict[str, str | None] = {}
+        if members:  # most releases have few clusters: their titles are all the report reads of that column
+            named = read_config(config_paths(release, "documents", manifest), ["doc_id", "title"])
+            named = named.filter(pc.is_in(named["doc_id"], value_set=pa.array(sorted(members), pa.string())))
+            titles = dict(zip(named["doc_id"].to_pylist(), named["title"].to_pylist(), strict=True))
         facts["clusters"] = [
             {"canonical": canonical, "title": titles.get(canonical), "members": sorted(docs)}
             for canonical, docs in sorted(members.items(), key=lambda item: (-len(item[1]), item[0]))
