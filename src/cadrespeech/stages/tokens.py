@@ -328,6 +328,7 @@ class PosHMM:
         # jieba breaks a tie by the greater state tuple: each state's rank in that order.
         self.rank = np.argsort(np.argsort(np.array([f"{a}\t{b}" for a, b in self.states])))
         self._rows: dict[str, tuple[np.ndarray, np.ndarray, bool]] = {}
+        self._after_first: dict[str, np.ndarray] = {}
 
     def _char(self, char: str) -> tuple[np.ndarray, np.ndarray, bool]:
         """A character's emission scores (jieba's MIN_FLOAT where it has none), its own states, and whether jieba lists any."""
@@ -365,16 +366,23 @@ class PosHMM:
             final[active[ending]] = scores[ending]
             active, scores = active[~ending], scores[~ending]
             emission, own, listed = self._columns([words[i][position] for i in active])
-            reached_any = (scores > -np.inf).any(axis=0)
-            # Each word's own states first, from the states some word has reached: a few
-            # hundred transitions, where all of them are thousands.
-            best = self._best(scores, reached_any, own[listed].any(axis=0))
-            owned = np.where(own, best, -np.inf)
-            use_own = listed & (owned > -np.inf).any(axis=1)
-            best = owned
-            if not use_own.all():  # as in jieba, every state reachable at all
-                others = ~use_own
-                best[others] = self._best(scores[others], reached_any, np.ones(self.size, dtype=bool))
+            if position == 1:
+                # After one character, what follows depends on that character alone: looked up.
+                following = self._following([words[i][0] for i in active])
+                owned = np.where(own, following, -np.inf)
+                use_own = listed & (owned > -np.inf).any(axis=1)
+                best = np.where(use_own[:, None], owned, following)
+            else:
+                reached_any = (scores > -np.inf).any(axis=0)
+                # Each word's own states first, from the states some word has reached: a few
+                # hundred transitions, where all of them are thousands.
+                best = self._best(scores, reached_any, own[listed].any(axis=0))
+                owned = np.where(own, best, -np.inf)
+                use_own = listed & (owned > -np.inf).any(axis=1)
+                best = owned
+                if not use_own.all():  # as in jieba, every state reachable at all
+                    others = ~use_own
+                    best[others] = self._best(scores[others], reached_any, np.ones(self.size, dtype=bool))
             reached = best > -np.inf
             if not reached.any(axis=1).all():  # where jieba's viterbi fails too
                 stuck = active[~reached.any(axis=1)][0]
@@ -384,6 +392,22 @@ class PosHMM:
         top = final == final.max(axis=1, keepdims=True)
         chosen = np.argmax(np.where(top, self.rank, -1), axis=1)
         return [str(self.states[state][1]) for state in chosen]
+
+    def _following(self, chars: list[str]) -> np.ndarray:
+        """Every state's best score + transition after a word's first character, a row per character, kept per character.
+
+        Most unknown words have two characters, and their first transition, the bulk
+        of the pass, repeats for every word that starts alike. The values are those
+        the batched pass gives (the same additions, and a maximum over the same
+        finite terms), so the tags stay jieba's.
+        """
+        new = sorted(set(chars) - self._after_first.keys())
+        if new:
+            emission, own, _ = self._columns(new)
+            first = np.where(own, self.start + emission, -np.inf)
+            every = np.ones(self.size, dtype=bool)
+            self._after_first.update(zip(new, self._best(first, (first > -np.inf).any(axis=0), every), strict=True))
+        return np.array([self._after_first[char] for char in chars])
 
     def _best(self, scores: np.ndarray, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """For each row, each target's best of score + transition over ``sources``; minus infinity elsewhere."""
