@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -125,3 +128,46 @@ def test_the_manifest_names_the_segmenter(tmp_path: Path) -> None:
     reference = build_path(raw, tmp_path / "reference")
     data = "sentences/train-00000-of-00001.parquet"
     assert (fast / data).read_bytes() == (reference / data).read_bytes()
+
+
+def _dies_on_the_seed(path: str, *args, **kwargs):
+    """A worker's page step that kills its process on one page, as the kernel's OOM killer would."""
+    import os
+
+    from cadrespeech.build import executor
+
+    if path.endswith("seed_copy.txt"):
+        os._exit(9)
+    return executor._real_process_path(path, *args, **kwargs)
+
+
+@pytest.mark.parametrize("pages_per_shard", [5000, 2])
+def test_a_worker_that_dies_fails_the_build_with_one_reason_and_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages_per_shard: int
+) -> None:
+    # Forked workers inherit the patch. With multiprocessing.Pool the build waited forever for the dead worker.
+    from cadrespeech.build import executor
+    from cadrespeech.errors import ReleaseError
+
+    monkeypatch.setattr(executor, "_real_process_path", executor.process_path, raising=False)
+    monkeypatch.setattr(executor, "process_path", _dies_on_the_seed)
+    raw = make_raw_folder(tmp_path / "raw")
+    with pytest.raises(ReleaseError, match="worker process died"), _fails_after(120, "the build waited for a dead worker"):
+        build_path(raw, tmp_path / "out", jobs=2, pages_per_shard=pages_per_shard, options=BuildOptions(cache=None))
+    assert not (tmp_path / "out" / "v0.1.0").exists()
+
+
+@contextlib.contextmanager
+def _fails_after(seconds: int, reason: str) -> Iterator[None]:
+    """Turn a hang into a failure (the test's own deadline; pytest has none)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(reason)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

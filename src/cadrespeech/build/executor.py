@@ -13,13 +13,14 @@ import gc
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import PageError
+from ..errors import PageError, ReleaseError
 from ..provenance import PageOrigin
 from ..stages.ingest import read_page
 from ..stages.pipeline import process_page_timed
@@ -116,22 +117,24 @@ def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs:
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(_process_one, tasks)
         return
-    pool: Pool | None = None
+    pool: ProcessPoolExecutor | None = None
     try:
-        pending: deque[_Done | AsyncResult] = deque()  # in page order
+        pending: deque[_Done | Future[PageResult]] = deque()  # in page order
         for task in tasks:
             hit = cached_result(*task)
             if hit is None and pool is None:
-                pool = _start_pool(jobs, options)  # only once a page needs processing
-            pending.append(_Done(hit) if hit is not None else pool.apply_async(_process_miss, (task,)))
+                pool = _start_workers(jobs, options)  # only once a page needs processing
+            pending.append(_Done(hit) if hit is not None else pool.submit(_process_miss, task))
             # Keep a bounded window in flight, so memory stays flat.
-            while pending and (len(pending) > IN_FLIGHT_PAGES or pending[0].ready()):
-                yield pending.popleft().get()
+            while pending and (len(pending) > IN_FLIGHT_PAGES or pending[0].done()):
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
+    except BrokenProcessPool as error:
+        raise _worker_died(error) from error
     finally:
         if pool is not None:
-            pool.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _build_shard(task: tuple[list[str], str, BuildOptions, str, int, int, dict[str, PageOrigin]]) -> int:
@@ -158,11 +161,15 @@ def local_shards(
         ([str(p) for p in shards[index]], str(raw_dir), options, str(release), count, index, shard_origins(shards[index], raw_dir, origins))
         for index in largest_first(shards)
     ]
-    pool = _start_pool(jobs, options)
+    pool = _start_workers(jobs, options)
     try:
-        yield from in_index_order(pool.imap_unordered(_build_shard, tasks), shards)
+        # Submitted largest first; the workers take calls in the order they were submitted.
+        futures = [pool.submit(_build_shard, task) for task in tasks]
+        yield from in_index_order((future.result() for future in as_completed(futures)), shards)
+    except BrokenProcessPool as error:
+        raise _worker_died(error) from error
     finally:
-        pool.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def largest_first(shards: Mapping[int, list[Path]]) -> list[int]:
@@ -203,29 +210,39 @@ def shard_origins(paths: list[Path], raw_dir: Path, origins: Mapping[str, PageOr
     return {source: origins[source] for source in sources if source in origins}
 
 
-def _start_pool(jobs: int, options: BuildOptions) -> Pool:
+def _start_workers(jobs: int, options: BuildOptions) -> ProcessPoolExecutor:
     """Worker processes that share this process's loaded segmenter, where the system forks.
 
     The dictionary is loaded here first (about two seconds and 200 MB): forked workers
     then share it instead of each loading its own copy.
+
+    A ``concurrent.futures`` pool, not ``multiprocessing.Pool``: the latter's worker
+    handler thread wakes whenever a result waits unread in its pipe, and with a page's
+    tables (tens of kilobytes to megabytes) it spun for over a second of a build's CPU,
+    time the workers then lacked. A worker that dies also fails the build here
+    (``BrokenProcessPool``), where that pool would wait for it forever.
     """
     if "fork" in get_all_start_methods():
         loaded_segmenter(options.segmenter)
-        return get_context("fork").Pool(jobs)
-    return get_context("spawn").Pool(jobs)  # each worker builds its own segmenter once
+        return ProcessPoolExecutor(jobs, mp_context=get_context("fork"))
+    return ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))  # each worker builds its own segmenter once
+
+
+def _worker_died(error: BrokenProcessPool) -> ReleaseError:
+    return ReleaseError(f"a worker process died before finishing its pages (killed, or out of memory?); nothing was published: {error}")
 
 
 class _Done:
     """A result already in hand, with the face of a pool's pending result."""
 
-    def __init__(self, result: PageResult) -> None:
-        self.result = result
+    def __init__(self, value: PageResult) -> None:
+        self.value = value
 
-    def ready(self) -> bool:
+    def done(self) -> bool:
         return True
 
-    def get(self) -> PageResult:
-        return self.result
+    def result(self) -> PageResult:
+        return self.value
 
 
 # Pages in flight at once with several jobs: enough to keep every worker busy, few
