@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from ..stages.reprints import SpeechSignature
 from ..stages.tokens import Segmenter, cache_dir
-from .results import BuildOptions, PageReport, PageResult, PageTally
+from .results import BuildOptions, PageReport, PageResult, PageTally, ipc_bytes, read_ipc
 
 # The card's prose and the citation ship in the package for the release to carry, but
 # no page's rows depend on them: editing the card must not make every cached page stale.
@@ -123,7 +123,7 @@ class PageCache:
             if hashlib.sha256(body).hexdigest() != body_sha.decode():
                 return None  # damaged
             report, tally, streams, signatures = marshal.loads(zlib.decompress(body))
-            tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
+            tables = read_ipc(streams)
             result = PageResult(PageReport(**report), tables, PageTally(*tally), tuple(SpeechSignature(*s) for s in signatures))
         except (OSError, ValueError, EOFError, TypeError, KeyError, zlib.error, pa.ArrowException):
             return None
@@ -131,7 +131,7 @@ class PageCache:
 
     def put(self, sha256: str, result: PageResult) -> str | None:
         """Store a result; on a full or read-only disk, store nothing and say why."""
-        streams = {name: _ipc_bytes(table) for name, table in result.tables.items()}
+        streams = {name: ipc_bytes(table) for name, table in result.tables.items()}
         tally = (result.tally.tokens, result.tally.characters, result.tally.removed)
         signatures = [(s.doc_id, s.n_chars, s.signature) for s in result.signatures]
         body = zlib.compress(marshal.dumps((asdict(result.report), tally, streams, signatures)), 1)
@@ -150,13 +150,6 @@ class PageCache:
                     os.unlink(temporary)
             return error.strerror or str(error)
         return None
-
-
-def _ipc_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
 
 
 def _renamed(result: PageResult, source: str) -> PageResult:
