@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import subprocess
@@ -159,3 +160,21 @@ def test_the_tag_table_is_posseg_s_own_and_is_parsed_once(tmp_path: Path) -> Non
     # A damaged cache is parsed again, not trusted.
     cached[0].write_bytes(b"\x00garbage")
     assert Segmenter(folder=tmp_path, domain_terms=False)._dictionary_tags() == theirs
+
+
+@pytest.mark.skipif(importlib.util.find_spec("rjieba") is None, reason="needs rjieba (extra 'fast')")
+def test_the_domain_terms_weights_are_kept_so_rjieba_never_loads_jiebas_dictionary(tmp_path: Path) -> None:
+    from cadrespeech.stages.tokens import Segmenter
+
+    first = Segmenter("jieba", folder=tmp_path).load()  # reckons the weights on jieba's dictionary, and keeps them
+    assert first._tokenizer.initialized
+    fast = Segmenter("rjieba", folder=tmp_path).load()
+    assert not fast._tokenizer.initialized
+    assert fast._domain_words == first._domain_words and fast._tags == first._tags
+    assert fast.tokenize("全面从严治党，加强干部队伍建设") == first.tokenize("全面从严治党，加强干部队伍建设")
+    # A damaged file is reckoned again, not trusted.
+    (kept,) = tmp_path.glob("domain-*.marshal")
+    kept.write_bytes(b"\x00garbage")
+    again = Segmenter("rjieba", folder=tmp_path)
+    assert again._domain_words == first._domain_words
+    assert again._tokenizer.initialized

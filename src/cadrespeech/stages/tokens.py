@@ -21,9 +21,10 @@ import importlib.util
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from ..records import Tokens
 from .domain import domain_dictionary
 
 ENGINES = ("jieba", "rjieba")
+Kept = TypeVar("Kept")
 # jieba's own idea of a Han character (its re_han_default), not textclass.HAN: the runs
 # we hand jieba must be cut where jieba cuts them, or tokens would differ from its own.
 JIEBA_HAN = r"\u4e00-\u9fd5"
@@ -95,11 +97,18 @@ class Segmenter:
 
     @cached_property
     def _tags(self) -> dict[str, str]:
-        self._tokenizer.initialize()
+        """Every word's tag: the dictionary's and the domain terms'. The jieba engine gets the terms added here.
+
+        rjieba needs nothing of jieba's own tokenizer: its dictionary (0.6 s to load)
+        stays unloaded, since the tag table and the terms' frequencies come from our cache.
+        """
         tags = self._dictionary_tags()
-        for term, frequency, tag in self._domain_words:
-            self._tokenizer.add_word(term, frequency, tag)
-            tags[term] = tag
+        terms = self._domain_words
+        if self.engine == "jieba":
+            self._tokenizer.initialize()
+            for term, frequency, tag in terms:
+                self._tokenizer.add_word(term, frequency, tag)
+        tags.update((term, tag) for term, _, tag in terms)
         return tags
 
     def _dictionary_tags(self) -> dict[str, str]:
@@ -108,40 +117,58 @@ class Segmenter:
         jieba.posseg parses the whole dictionary file for its tags each time a tagger is
         made (a quarter of a second); the table is a pure function of the file's bytes.
         """
-        import marshal
 
-        cache = Path(self._tokenizer.tmp_dir) / f"tags-{self.dictionary_sha256[:16]}.marshal"
-        try:
-            tags = marshal.loads(cache.read_bytes())
-            if isinstance(tags, dict):
-                return tags
-        except (OSError, ValueError, EOFError, TypeError):
-            pass  # missing or damaged: parse again
-        tags = {}
-        with self._tokenizer.get_dict_file() as handle:
-            for line in handle:  # read as posseg reads it: byte lines, stripped, then decoded
-                parts = line.strip().decode("utf-8").split(" ")
-                if len(parts) == 3:  # word, frequency, tag (posseg refuses any other line)
-                    tags[parts[0]] = parts[2]
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            temporary.write_bytes(marshal.dumps(tags))
-            os.replace(temporary, cache)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # a read-only cache folder costs a parse, nothing else
-        return tags
+        def parse() -> dict[str, str]:
+            tags = {}
+            with self._tokenizer.get_dict_file() as handle:
+                for line in handle:  # read as posseg reads it: byte lines, stripped, then decoded
+                    parts = line.strip().decode("utf-8").split(" ")
+                    if len(parts) == 3:  # word, frequency, tag (posseg refuses any other line)
+                        tags[parts[0]] = parts[2]
+            return tags
+
+        return self._kept(f"tags-{self.dictionary_sha256[:16]}", dict, parse)
 
     @cached_property
     def _domain_words(self) -> tuple[tuple[str, int, str], ...]:
         """The domain terms with the frequency each needs to stay whole, as jieba suggests it.
 
-        Reckoned once on the bundled dictionary alone, before any term is added, and
-        given to both engines, so they weigh every term alike.
+        Reckoned on the bundled dictionary alone, before any term is added, and given to
+        both engines, so they weigh every term alike. Kept in our cache under the
+        dictionary, the terms and jieba's version, so that only the first build loads
+        jieba's dictionary to reckon them.
         """
         if self.domain is None:
             return ()
-        self._tokenizer.initialize()
-        return tuple((t.term, self._tokenizer.suggest_freq(t.term, False), t.pos) for t in self.domain.terms)
+        terms = self.domain.terms
+
+        def reckon() -> tuple[tuple[str, int, str], ...]:
+            self._tokenizer.initialize()
+            return tuple((t.term, self._tokenizer.suggest_freq(t.term, False), t.pos) for t in terms)
+
+        facts = f"{self.dictionary_sha256}\0{self.domain_sha256}\0{self.jieba_version}".encode()
+        name = f"domain-{hashlib.sha256(facts).hexdigest()[:16]}"
+        return self._kept(name, tuple, reckon)
+
+    def _kept(self, name: str, kind: type[Kept], compute: Callable[[], Kept]) -> Kept:
+        """``compute()``, kept in ``name``.marshal in our cache folder; a missing or damaged file is computed again."""
+        import marshal
+
+        cache = self.folder / f"{name}.marshal"
+        try:
+            value = marshal.loads(cache.read_bytes())
+            if isinstance(value, kind):
+                return value
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # missing or damaged: compute again
+        value = compute()
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            temporary.write_bytes(marshal.dumps(value))
+            os.replace(temporary, cache)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a read-only cache folder costs a recomputation, nothing else
+        return value
 
     @cached_property
     def _rust(self):
