@@ -1,12 +1,17 @@
 """Measure builds against baselines taken in the same run; write benchmarks/results/.
 
-    python benchmarks/run.py                 # 1k, 10k and 100k pages (tens of minutes)
-    python benchmarks/run.py --sizes 1000    # a quick look
-    python benchmarks/run.py --only real     # real pages from ../shared/perfcorpus (20 MB raw)
+    python benchmarks/run.py                 # every target of #13, with a table of each against its bound
+    python benchmarks/run.py --only real     # only the builds of real pages (20 MB raw), about 15 minutes
+    python benchmarks/run.py --only memory   # only peak memory at 10k and 100k synthetic pages, about 20 minutes
+    python benchmarks/run.py --only all --sizes 1000    # the older synthetic measures, a quick look
     python benchmarks/run.py --only collect  # peak memory of collect over a 100 MB and a 1 GB WARC
 
-Every figure is a ratio against a baseline measured in the same run on the same
-machine, never an absolute time to compare across machines.
+The targets run measures speed on real pages from ../shared/perfcorpus when it is
+there (unpacked into the scratch folder, never the repository), and on 2,000
+synthetic pages made from our fixtures when it is not; memory always on the
+synthetic corpus, which is the only one with 100k pages. Every figure is a ratio
+against a baseline measured in the same run on the same machine, never an absolute
+time to compare across machines.
 """
 
 from __future__ import annotations
@@ -191,8 +196,8 @@ def best_of(repeat: int, builds: dict[str, tuple[Path, Path, tuple[str, ...]]]) 
     return {name: min(runs) for name, runs in times.items()}, times, first_peak
 
 
-def real_figures(raw: Path, out: Path, repeat: int = 2) -> dict[str, object]:
-    """Builds of real pages, one job and two, jieba and rjieba, against bare segmentation of the same text."""
+def speed_figures(raw: Path, out: Path, repeat: int = 2) -> dict[str, object]:
+    """Builds of ``raw``, one job and two, jieba and rjieba, one shard and 8, against bare segmentation of the same text."""
     builds = {
         "default_1": (raw, out / "default1", ("--jobs", "1", "--no-cache")),
         "fast_1": (raw, out / "fast1", ("--segmenter", "rjieba", "--jobs", "1", "--no-cache")),
@@ -288,18 +293,78 @@ def collect_figures(work: Path, pages: list[Path]) -> dict[str, float]:
     return figures
 
 
+def memory_figures(work: Path, sizes: list[int]) -> dict[str, object]:
+    """Peak RSS of an rjieba build, one job, no cache, at each size of the synthetic corpus, and the largest over the smallest."""
+    peaks = {}
+    for pages in sizes:
+        raw, out = write_corpus(work / f"raw-{pages}", pages), work / f"out-{pages}" / "fast1"
+        shutil.rmtree(out, ignore_errors=True)
+        # In a probe process of its own: this process's children's peak is the largest of every build it has run.
+        command = [sys.executable, "-m", "cadrespeech", "build", "--version", "0.0.1", "--raw", str(raw), "--out", str(out), "--quiet"]
+        _, peaks[pages] = peak_rss_of([*command, "--segmenter", "rjieba", "--jobs", "1", "--no-cache"])
+    return {
+        "peak_rss_bytes_rjieba_1_job": {str(pages): peak for pages, peak in peaks.items()},
+        "peak_rss_largest_over_smallest": round(peaks[max(sizes)] / peaks[min(sizes)], 3),
+    }
+
+
+def target_figures(args: argparse.Namespace) -> dict[str, object]:
+    """Every figure #13 sets a bound on: speed on real pages where there are some (else synthetic ones), memory on synthetic ones."""
+    if args.perfcorpus.is_file():
+        corpus, raw = "real", real_corpus(args.perfcorpus, args.work, args.megabytes)
+    else:
+        corpus, raw = "synthetic", write_corpus(args.work / f"raw-{args.synthetic_pages}", args.synthetic_pages)
+    print(f"speed: {corpus} pages in {raw}", flush=True)
+    speed = speed_figures(raw, args.work / f"out-{corpus}", args.repeat)
+    print(json.dumps(speed), flush=True)
+    memory = memory_figures(args.work, [int(size) for size in args.memory_sizes.split(",")])
+    print(json.dumps(memory), flush=True)
+    return {"corpus": corpus, "speed": speed, "memory": memory}
+
+
+# #13's bounds: (what, the figure's key in the speed or memory results, "≥" or "≤", the bound).
+TARGETS = (
+    ("jieba build ÷ bare jieba", ("speed", "pipeline_over_bare_jieba"), "≥", 0.5),
+    ("rjieba build ÷ jieba build (speed-up)", ("speed", "fast_engine_speedup"), "≥", 2.0),
+    ("2 jobs ÷ 1 job, one shard", ("speed", "two_jobs_speedup"), "≥", 1.8),
+    ("2 jobs ÷ 1 job, 8 shards", ("speed", "two_jobs_speedup_8_shards"), "≥", 1.8),
+    ("rebuild, 1% changed ÷ full, one shard", ("speed", "rebuild_1_percent_changed_over_full"), "≤", 0.05),
+    ("rebuild, 1% changed ÷ full, 32 shards", ("speed", "rebuild_1_percent_changed_over_full_64_pages_per_shard"), "≤", 0.05),
+    ("rebuild, nothing changed ÷ full, one shard", ("speed", "rebuild_nothing_changed_over_full"), "≤", 0.03),
+    ("rebuild, nothing changed ÷ full, 32 shards", ("speed", "rebuild_nothing_changed_over_full_64_pages_per_shard"), "≤", 0.03),
+    ("import cadrespeech, seconds", ("speed", "import_cadrespeech_seconds"), "≤", 0.3),
+    ("peak RSS, largest ÷ smallest size (100k ÷ 10k pages)", ("memory", "peak_rss_largest_over_smallest"), "≤", 1.2),
+)
+
+
+def targets_table(results: dict[str, object]) -> str:
+    """Each target, its bound, the figure measured and whether it is met, as a Markdown table."""
+    lines = [f"#13's targets, speed on {results['corpus']} pages", "", "| figure | bound | measured | met |", "|---|---|---:|---|"]
+    for label, (part, key), sense, bound in TARGETS:
+        value = results[part][key]
+        met = value >= bound if sense == "≥" else value <= bound
+        lines.append(f"| {label} | {sense} {bound:g} | {value:g} | {'yes' if met else 'no'} |")
+    largest = max(results["memory"]["peak_rss_bytes_rjieba_1_job"].values())
+    lines.append(f"| peak RSS at the largest size, MB | < 1000 | {largest / 1e6:.0f} | {'yes' if largest < 1e9 else 'no'} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes in pages")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes in pages (for --only all)")
     parser.add_argument(
         "--only",
-        choices=("all", "incremental", "memory", "real", "collect"),
-        default="all",
-        help="measure everything, or only incremental rebuilds, or only peak memory, or builds of real pages",
+        choices=("targets", "all", "incremental", "memory", "real", "collect"),
+        default="targets",
+        help="every target (the default); the older synthetic measures; or only rebuilds, peak memory, real pages, collect",
     )
     parser.add_argument("--perfcorpus", type=Path, default=PERFCORPUS, help="the real pages' tarball (for --only real)")
     parser.add_argument("--megabytes", type=float, default=20.0, help="raw megabytes of real pages to build (for --only real)")
     parser.add_argument("--repeat", type=int, default=2, help="rounds of the real builds; each figure takes the best (for --only real)")
+    parser.add_argument("--memory-sizes", default="10000,100000", help="synthetic corpus sizes for peak memory (for the targets)")
+    parser.add_argument(
+        "--synthetic-pages", type=int, default=2000, help="synthetic pages to measure speed on without the real ones (for the targets)"
+    )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cadrespeech-bench", help="scratch folder")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -318,11 +383,19 @@ def main() -> None:
         (RESULTS / "results-collect-1GB.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {RESULTS / 'results-collect-1GB.json'}")
         return
+    if args.only == "targets":
+        results.update(target_figures(args))
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        name = f"results-targets-{results['corpus']}.json"
+        (RESULTS / name).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print(targets_table(results))
+        print(f"wrote {RESULTS / name}")
+        return
     if args.only == "real":
         if not args.perfcorpus.is_file():
             raise SystemExit(f"{args.perfcorpus}: not found; pass --perfcorpus PATH to the real pages' tarball")
         raw = real_corpus(args.perfcorpus, args.work, args.megabytes)
-        results["real"] = real_figures(raw, args.work / "out-real", args.repeat)
+        results["real"] = speed_figures(raw, args.work / "out-real", args.repeat)
         print(json.dumps(results["real"]), flush=True)
         RESULTS.mkdir(parents=True, exist_ok=True)
         name = f"results-real-{args.megabytes:g}MB.json"
