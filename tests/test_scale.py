@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,3 +172,27 @@ def _fails_after(seconds: int, reason: str) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _write_shard_slowly(folder: Path, count: int, index: int, results, origins=None) -> None:
+    """A shard that takes a minute, except the first."""
+    if index:
+        time.sleep(60)
+
+
+def test_workers_stop_at_once_when_the_build_stops_before_its_shards_are_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C, an error or a consumer that stops: the workers must not first finish the shards queued to them.
+    import multiprocessing
+
+    from cadrespeech.build import executor
+
+    monkeypatch.setattr(executor, "write_shard", _write_shard_slowly)  # forked workers inherit it
+    raw = tmp_path / "raw"
+    shards = {index: [raw / f"page{index}.txt"] for index in range(3)}
+    built = executor.local_shards(shards, raw, tmp_path / "release", 4, BuildOptions(), jobs=2)
+    assert next(built) == 0
+    stopped = time.monotonic()
+    built.close()
+    while multiprocessing.active_children() and time.monotonic() - stopped < 10:
+        time.sleep(0.05)
+    assert not multiprocessing.active_children()

@@ -118,6 +118,7 @@ def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs:
         yield from map(_process_one, tasks)
         return
     pool: ProcessPoolExecutor | None = None
+    finished = False
     try:
         pending: deque[_Done | Future[PageResult]] = deque()  # in page order
         for task in tasks:
@@ -130,11 +131,12 @@ def local_results(paths: list[Path], raw_dir: Path, options: BuildOptions, jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+        finished = True
     except BrokenProcessPool as error:
         raise _worker_died(error) from error
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers(pool, finished)
 
 
 def _build_shard(task: tuple[list[str], str, BuildOptions, str, int, int, dict[str, PageOrigin]]) -> int:
@@ -162,14 +164,16 @@ def local_shards(
         for index in largest_first(shards)
     ]
     pool = _start_workers(jobs, options)
+    finished = False
     try:
         # Submitted largest first; the workers take calls in the order they were submitted.
         futures = [pool.submit(_build_shard, task) for task in tasks]
         yield from in_index_order((future.result() for future in as_completed(futures)), shards)
+        finished = True
     except BrokenProcessPool as error:
         raise _worker_died(error) from error
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_workers(pool, finished)
 
 
 def largest_first(shards: Mapping[int, list[Path]]) -> list[int]:
@@ -226,6 +230,19 @@ def _start_workers(jobs: int, options: BuildOptions) -> ProcessPoolExecutor:
         loaded_segmenter(options.segmenter)
         return ProcessPoolExecutor(jobs, mp_context=get_context("fork"))
     return ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))  # each worker builds its own segmenter once
+
+
+def _stop_workers(pool: ProcessPoolExecutor, finished: bool) -> None:
+    """Let the workers go: at once when the build did not finish (an error, an interrupt, a consumer that stopped).
+
+    The pool alone would let each worker first finish the calls already queued to it,
+    and with a shard per call, Ctrl-C took as long as a shard (seconds to minutes).
+    """
+    if not finished:
+        # What Python 3.14's terminate_workers() does; the pool forgets its processes on shutdown.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=finished, cancel_futures=True)
 
 
 def _worker_died(error: BrokenProcessPool) -> ReleaseError:
