@@ -16,11 +16,17 @@ from cadrespeech.schema import data_file
 from .conftest import ROOT
 
 PLAIN = """
-import json, sys
+import gc, json, sys
 import datasets
 path = sys.argv[1]
 ds = datasets.load_dataset(path, "sentences", split="train")
-streamed = list(datasets.load_dataset(path, "sentences", split="train", streaming=True))  # read to the end
+stream = datasets.load_dataset(path, "sentences", split="train", streaming=True)
+streamed = list(stream)  # read to the end
+# pyarrow's scanner threads must be gone before the interpreter tears Arrow down, or the
+# process can abort at exit ("terminate called without an active exception";
+# apache/arrow#45214, huggingface/datasets#7357). Seen once in this project's CI.
+del stream
+gc.collect()
 default = datasets.load_dataset(path, split="train")
 configs = {name: len(datasets.load_dataset(path, name, split="train")) for name in datasets.get_dataset_config_names(path)}
 print(json.dumps({
