@@ -72,10 +72,10 @@ def ray_shards(
         root = os.path.abspath(raw_dir)
         pending = {
             index: task.remote(
-                [os.path.abspath(p) for p in paths],
-                *(root, options, os.path.abspath(release), count, index, shard_origins(paths, raw_dir, origins)),
+                [os.path.abspath(p) for p in shards[index]],
+                *(root, options, os.path.abspath(release), count, index, shard_origins(shards[index], raw_dir, origins)),
             )
-            for index, paths in ((index, shards[index]) for index in largest_first(shards))  # submitted the largest first
+            for index in largest_first(shards)  # submitted the largest first
         }
         for index in sorted(pending):
             done, node = ray.get(pending.pop(index))
