@@ -34,10 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
 
+def build_command(raw: Path, out: Path, *flags: str) -> list[str]:
+    return [sys.executable, "-m", "cadrespeech", "build", "--version", "0.0.1", "--raw", str(raw), "--out", str(out), "--quiet", *flags]
+
+
 def build(raw: Path, out: Path, *flags: str) -> tuple[float, int]:
     """Seconds and peak RSS (bytes, the largest single process) of one build, in a fresh process."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "cadrespeech", "build", "--version", "0.0.1", "--raw", str(raw), "--out", str(out), "--quiet", *flags]
+    command = build_command(raw, out, *flags)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -300,8 +304,7 @@ def memory_figures(work: Path, sizes: list[int]) -> dict[str, object]:
         raw, out = write_corpus(work / f"raw-{pages}", pages), work / f"out-{pages}" / "fast1"
         shutil.rmtree(out, ignore_errors=True)
         # In a probe process of its own: this process's children's peak is the largest of every build it has run.
-        command = [sys.executable, "-m", "cadrespeech", "build", "--version", "0.0.1", "--raw", str(raw), "--out", str(out), "--quiet"]
-        _, peaks[pages] = peak_rss_of([*command, "--segmenter", "rjieba", "--jobs", "1", "--no-cache"])
+        _, peaks[pages] = peak_rss_of(build_command(raw, out, "--segmenter", "rjieba", "--jobs", "1", "--no-cache"))
     return {
         "peak_rss_bytes_rjieba_1_job": {str(pages): peak for pages, peak in peaks.items()},
         "peak_rss_largest_over_smallest": round(peaks[max(sizes)] / peaks[min(sizes)], 3),
