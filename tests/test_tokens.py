@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 
@@ -178,3 +178,109 @@ def test_the_domain_terms_weights_are_kept_so_rjieba_never_loads_jiebas_dictiona
     again = Segmenter("rjieba", folder=tmp_path)
     assert again._domain_words == first._domain_words
     assert again._tokenizer.initialized
+
+
+# --- jieba's cut done again (jiebacut) ------------------------------------------------
+
+# Dictionary words that overlap in many ways, domain terms, and characters in and out of
+# jieba's HMM tables (HMM_CHARS): runs whose DAG has several paths and whose single
+# characters go through the HMM.
+CUT_PIECES = ["中国", "中国特色社会主义", "社会", "主义", "全面从严治党", "从严", "干部", "队伍", "建设", "的", "是", "了", "會議", "鄉鎮"]
+cut_pieces = st.one_of(st.sampled_from(CUT_PIECES), st.text(alphabet=HMM_CHARS, min_size=1, max_size=5))
+cut_runs = st.lists(cut_pieces, min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cut_runs)
+def test_the_jieba_engine_cuts_a_han_run_exactly_as_jiebas_lcut(segmenter, run: str) -> None:
+    assert segmenter._jieba_cut(run) == segmenter._tokenizer.lcut(run, cut_all=False, HMM=True)
+
+
+def test_the_fixture_pages_han_runs_are_cut_as_jieba_cuts_them(segmenter) -> None:
+    from cadrespeech.stages.tokens import _HAN_RUN
+
+    pages = [path for path in (Path(__file__).parent / "fixtures").rglob("*") if path.is_file()]
+    runs = sorted({run.group() for page in pages for run in _HAN_RUN.finditer(page.read_text("utf-8", errors="replace"))})
+    assert len(runs) > 5_000  # real-looking text in quantity, not a handful of runs
+    assert [segmenter._jieba_cut(run) for run in runs] == [segmenter._tokenizer.lcut(run, HMM=True) for run in runs]
+
+
+@functools.cache
+def _hmm_pools() -> tuple[str, str, str]:
+    """Han characters that no state of jieba's character HMM emits, that only some states emit, and common ones.
+
+    Where a state cannot emit a character its score is jieba's floor (-3.14e100), and
+    sums at the floor tie: those runs decide the HMM's tie-breaking.
+    """
+    from jieba import finalseg
+
+    def emitted_by(char: str) -> int:
+        return sum(char in finalseg.emit_P[state] for state in "BMES")
+
+    han = [chr(code) for code in range(0x4E00, 0x9FD6)]
+    never = "".join(c for c in han if emitted_by(c) == 0)[::40]
+    sometimes = "".join(c for c in han if 0 < emitted_by(c) < 4)[::40]
+    return never, sometimes, "的一是了人在有我他这中大来上国讲话"
+
+
+# Characters from the three pools, mixed (computed when first drawn, not on import).
+hmm_runs = st.deferred(lambda: st.lists(st.sampled_from(_hmm_pools()).flatmap(st.sampled_from), min_size=2, max_size=8).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(hmm_runs)
+@example("国蜶藠是了嶊")  # found by a search: a B state whose two sources tie at the floor
+@example("菎婃他溠莟恹")  # the same for an M state
+def test_the_character_hmm_cuts_as_jiebas_finalseg(run: str) -> None:
+    from jieba import finalseg
+
+    assert _character_hmm().cut(run) == list(finalseg.__dict__["__cut"](run))
+
+
+@functools.cache
+def _character_hmm():
+    from jieba import finalseg
+
+    from cadrespeech.stages.jiebacut import _CharHMM
+
+    return _CharHMM(finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT)
+
+
+def _small_tokenizer(folder: Path, dictionary: str):
+    import jieba
+
+    (folder / "dict.txt").write_text(dictionary, encoding="utf-8")
+    tokenizer = jieba.Tokenizer(str(folder / "dict.txt"))
+    tokenizer.tmp_dir = str(folder)
+    tokenizer.initialize()
+    return tokenizer
+
+
+def test_a_tie_between_two_paths_goes_as_jieba_breaks_it(tmp_path: Path) -> None:
+    from cadrespeech.stages.jiebacut import JiebaCut
+
+    # 甲乙甲 has two paths of exactly equal score: 甲乙|甲 and 甲|乙甲.
+    jieba = _small_tokenizer(tmp_path, "甲乙 7 n\n乙甲 7 n\n甲 3 n\n乙 3 n\n")
+    ours = JiebaCut(jieba)
+    assert ours("甲乙甲") == jieba.lcut("甲乙甲") == ["甲乙", "甲"]  # on a tie, jieba's max() takes the later end
+    assert ours("乙甲乙甲乙") == jieba.lcut("乙甲乙甲乙")
+
+
+def test_a_character_no_word_starts_with_scores_as_a_word_of_frequency_one(tmp_path: Path) -> None:
+    from cadrespeech.stages.jiebacut import JiebaCut
+
+    # 丙 + 丁 against 丙丁: frequency 1 for the lone 丁 makes 丙丁 win; a larger one would not.
+    jieba = _small_tokenizer(tmp_path, "丙 5 n\n丙丁 1 n\n")
+    assert JiebaCut(jieba)("丙丁") == jieba.lcut("丙丁") == ["丙丁"]
+
+
+def test_a_force_split_word_found_by_the_hmm_is_cut_into_characters(segmenter, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jieba import finalseg
+
+    from cadrespeech.stages.jiebacut import JiebaCut
+
+    run = "全益全益"  # no dictionary word: the HMM makes 全益 a word, twice
+    segmenter.load()
+    assert JiebaCut(segmenter._tokenizer)(run) == ["全益", "全益"]
+    monkeypatch.setattr(finalseg, "Force_Split_Words", {"全益"})  # what jieba's add_word(word, 0) does
+    assert JiebaCut(segmenter._tokenizer)(run) == segmenter._tokenizer.lcut(run, HMM=True) == list(run)

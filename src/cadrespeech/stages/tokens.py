@@ -31,6 +31,7 @@ import numpy as np
 from ..errors import CadrespeechError
 from ..records import Tokens
 from .domain import domain_dictionary
+from .jiebacut import JiebaCut
 
 ENGINES = ("jieba", "rjieba")
 Kept = TypeVar("Kept")
@@ -93,6 +94,8 @@ class Segmenter:
         self._tags  # noqa: B018
         if self.engine == "rjieba":
             self._rust  # noqa: B018
+        else:
+            self._exact_cut  # noqa: B018
         return self
 
     @cached_property
@@ -179,9 +182,14 @@ class Segmenter:
             engine.add_word(term, frequency, tag)
         return engine
 
+    @cached_property
+    def _exact_cut(self) -> JiebaCut:
+        self._tags  # noqa: B018  (the domain terms are in jieba's dictionary first)
+        return JiebaCut(self._tokenizer)
+
     def _jieba_cut(self, run: str) -> list[str]:
-        # tokenize() has loaded the dictionary and the domain terms (self._tags) first.
-        return self._tokenizer.lcut(run, cut_all=False, HMM=True)
+        # jieba's lcut(run, HMM=True), token for token, at well under half its cost (jiebacut).
+        return self._exact_cut(run)
 
     def _rjieba_cut(self, run: str) -> list[str]:
         return self._rust.cut(run, True)
