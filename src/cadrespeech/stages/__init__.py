@@ -26,6 +26,7 @@ FLOW = (
     "speaker_meta",  # office, level, region and occasion type, from each speech's head
     "sentences",
     "domain",
+    "jiebacut",  # jieba's precise cut, done again exactly on its own tables
     "tokens",  # sentences -> jieba tokens and POS
     "reprints",  # per-speech signatures and paragraph hashes
     "pipeline",  # one page through all of the above
