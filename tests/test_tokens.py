@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,9 +37,52 @@ def test_the_private_tokenizer_leaves_jiebas_global_one_alone(segmenter, private
 
     segmenter.tokenize("干部队伍")
     assert not jieba.dt.initialized
-    caches = list((private_cache / "jieba").glob("*.cache"))
-    assert [c.name for c in caches] == [f"jieba-{segmenter.dictionary_sha256[:16]}.cache"]
-    assert not (Path(tempfile.gettempdir()) / caches[0].name).exists()
+    kept = sorted(path.name for path in (private_cache / "jieba").iterdir())
+    assert f"prefix-{segmenter.dictionary_sha256[:16]}-{segmenter.jieba_version}.words" in kept
+    assert not any(name.endswith(".cache") for name in kept)  # jieba's own cache file is never written
+
+
+def test_the_prefix_dictionary_is_jiebas_own_and_is_built_once(tmp_path: Path) -> None:
+    import jieba
+
+    from cadrespeech.stages.tokens import Segmenter
+
+    reference = jieba.Tokenizer()
+    frequencies, total = reference.gen_pfdict(reference.get_dict_file())
+    first = Segmenter(folder=tmp_path, domain_terms=False)
+    first._initialize()
+    assert (first._tokenizer.FREQ, first._tokenizer.total) == (frequencies, total)
+    (kept,) = tmp_path.glob("prefix-*.words")
+    # The second segmenter reads the kept table: jieba's own build is out of reach.
+    second = Segmenter(folder=tmp_path, domain_terms=False)
+    second._tokenizer.gen_pfdict = None
+    second._initialize()
+    assert (second._tokenizer.FREQ, second._tokenizer.total) == (frequencies, total)
+    # A damaged table is built again, not trusted.
+    kept.write_bytes(kept.read_bytes()[:-8])
+    third = Segmenter(folder=tmp_path, domain_terms=False)
+    third._initialize()
+    assert (third._tokenizer.FREQ, third._tokenizer.total) == (frequencies, total)
+
+
+word_texts = st.text(alphabet=st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=8)
+
+
+int64s = st.integers(-(2**63), 2**63 - 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(word_texts, int64s, max_size=30), int64s, st.lists(word_texts, max_size=4))
+def test_a_word_table_reads_back_as_written(table: dict[str, int], total: int, names: list[str]) -> None:
+    from cadrespeech.stages.tokens import decode_words, encode_words
+
+    data = encode_words(list(table), list(table.values()), total=total, names=names)
+    read = decode_words(data)
+    assert dict(zip(read.words, read.values, strict=True)) == table
+    assert (read.total, read.names) == (total, names)
+    for damaged in (data[:-1], data + b"\0", b"x" + data[1:], data[:30]):
+        with pytest.raises(ValueError):
+            decode_words(damaged)
 
 
 SCRIPT = """
@@ -151,7 +193,7 @@ def test_the_tag_table_is_posseg_s_own_and_is_parsed_once(tmp_path: Path) -> Non
     theirs = posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
     first = Segmenter(folder=tmp_path, domain_terms=False)
     assert first._dictionary_tags() == theirs
-    cached = list(tmp_path.glob("tags-*.marshal"))
+    cached = list(tmp_path.glob("tags-*.words"))
     assert len(cached) == 1
     # The second segmenter reads the cached table, even with the dictionary file gone from reach.
     second = Segmenter(folder=tmp_path, domain_terms=False)
