@@ -326,3 +326,21 @@ def test_a_force_split_word_found_by_the_hmm_is_cut_into_characters(segmenter, m
     assert JiebaCut(segmenter._tokenizer)(run) == ["全益", "全益"]
     monkeypatch.setattr(finalseg, "Force_Split_Words", {"全益"})  # what jieba's add_word(word, 0) does
     assert JiebaCut(segmenter._tokenizer)(run) == segmenter._tokenizer.lcut(run, HMM=True) == list(run)
+
+
+def test_the_unknown_words_tagger_reads_posseg_s_tables_without_importing_posseg() -> None:
+    # posseg's package makes a tagger on import that parses the whole dictionary: a quarter second per process.
+    script = (
+        "import sys\n"
+        "from cadrespeech.stages.tokens import _pos_hmm, _posseg_tables\n"
+        "_pos_hmm().last_tag('全益')\n"
+        "assert 'jieba.posseg' not in sys.modules, 'posseg was imported'\n"
+        "import jieba.posseg as posseg\n"
+        "ours = _posseg_tables()\n"
+        "assert (ours.start_P, ours.trans_P, ours.emit_P, ours.char_state_tab_P) == "
+        "(posseg.start_P, posseg.trans_P, posseg.emit_P, posseg.char_state_tab_P)\n"
+        "import importlib\n"
+        "viterbi = importlib.import_module('jieba.posseg.viterbi')  # the module, which posseg's viterbi function shadows\n"
+        "assert (ours.MIN_FLOAT, ours.MIN_INF) == (viterbi.MIN_FLOAT, viterbi.MIN_INF)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)

@@ -28,6 +28,7 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple, TypeVar
 
 import numpy as np
@@ -161,12 +162,13 @@ class Segmenter:
         return tokenizer
 
     def load(self) -> Segmenter:
-        """Load the dictionaries now rather than on the first text (e.g. before forking workers)."""
+        """Load the dictionaries and the unknown words' tagger now rather than on the first text (e.g. before forking workers)."""
         self._tags  # noqa: B018
         if self.engine == "rjieba":
             self._rust  # noqa: B018
         else:
             self._exact_cut  # noqa: B018
+        _pos_hmm()
         return self
 
     @cached_property
@@ -420,6 +422,40 @@ def _unknown_word_tags(words: set[str]) -> dict[str, str]:
     return found
 
 
+# posseg's table modules and what we take from each: (its name, ours).
+_POSSEG_TABLES = {
+    "prob_start": (("P", "start_P"),),
+    "prob_trans": (("P", "trans_P"),),
+    "prob_emit": (("P", "emit_P"),),
+    "char_state_tab": (("P", "char_state_tab_P"),),
+    "viterbi": (("MIN_FLOAT", "MIN_FLOAT"), ("MIN_INF", "MIN_INF")),
+}
+
+
+def _posseg_tables() -> SimpleNamespace:
+    """jieba.posseg's HMM tables (``start_P``, ``trans_P``, ``emit_P``, ``char_state_tab_P``) and its two floors.
+
+    Read from posseg's own table modules without importing the package: its
+    ``__init__`` makes a tagger that parses the whole dictionary for its word tags
+    (0.26 s in every process that tags), which we never use. A test compares the
+    tables with the package's.
+    """
+    jieba = importlib.util.find_spec("jieba")
+    if jieba is None or jieba.origin is None:
+        raise CadrespeechError("jieba is not installed")
+    tables = SimpleNamespace()
+    for module, names in _POSSEG_TABLES.items():
+        path = Path(jieba.origin).parent / "posseg" / f"{module}.py"
+        spec = importlib.util.spec_from_file_location(f"_cadrespeech_posseg_{module}", path)
+        if spec is None or spec.loader is None:
+            raise CadrespeechError(f"jieba's posseg has no {module}.py")
+        loaded = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(loaded)
+        for theirs, ours in names:
+            setattr(tables, ours, getattr(loaded, theirs))
+    return tables
+
+
 class PosHMM:
     """jieba.posseg's part-of-speech HMM, giving the state of a word's last character as its viterbi does.
 
@@ -445,12 +481,8 @@ class PosHMM:
     BATCH = 128
 
     def __init__(self) -> None:
-        import importlib
-
-        import jieba.posseg as posseg
-
-        viterbi = importlib.import_module("jieba.posseg.viterbi")
-        self.min_float, min_inf = viterbi.MIN_FLOAT, viterbi.MIN_INF
+        posseg = _posseg_tables()
+        self.min_float, min_inf = posseg.MIN_FLOAT, posseg.MIN_INF
         self.states = list(posseg.trans_P)  # jieba's all_states
         index = {state: i for i, state in enumerate(self.states)}
         self.size = len(self.states)
