@@ -210,6 +210,8 @@ class Segmenter:
 
         def decode(data: bytes) -> dict[str, str]:
             table = decode_words(data)
+            if table.values and not 0 <= min(table.values) <= max(table.values) < len(table.names):
+                raise ValueError("a tag table whose values name no tag")
             return dict(zip(table.words, map(table.names.__getitem__, table.values), strict=True))
 
         return self._kept(f"tags-{self.dictionary_sha256[:16]}.words", parse, encode, decode)
