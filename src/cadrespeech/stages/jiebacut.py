@@ -3,7 +3,7 @@
 jieba cuts a run in three steps: every dictionary word found at each character (its
 DAG), the most probable path through them (``calc``), and its character HMM
 (``finalseg``) over each stretch of single characters that makes no dictionary word.
-In a build those steps are a third of all the time, and most of it is bookkeeping
+In a build those steps were over a quarter of all the time, most of it bookkeeping
 around a few dictionary look-ups and additions: a path copied at every character,
 dictionaries of four states, a logarithm taken again for every candidate word. Here
 each step does the same arithmetic in the same order on the same numbers, so every
