@@ -302,18 +302,18 @@ def test_a_tie_between_two_paths_goes_as_jieba_breaks_it(tmp_path: Path) -> None
     from cadrespeech.stages.jiebacut import JiebaCut
 
     # 甲乙甲 has two paths of exactly equal score: 甲乙|甲 and 甲|乙甲.
-    jieba = _small_tokenizer(tmp_path, "甲乙 7 n\n乙甲 7 n\n甲 3 n\n乙 3 n\n")
-    ours = JiebaCut(jieba)
-    assert ours("甲乙甲") == jieba.lcut("甲乙甲") == ["甲乙", "甲"]  # on a tie, jieba's max() takes the later end
-    assert ours("乙甲乙甲乙") == jieba.lcut("乙甲乙甲乙")
+    theirs = _small_tokenizer(tmp_path, "甲乙 7 n\n乙甲 7 n\n甲 3 n\n乙 3 n\n")
+    ours = JiebaCut(theirs)
+    assert ours("甲乙甲") == theirs.lcut("甲乙甲") == ["甲乙", "甲"]  # on a tie, jieba's max() takes the later end
+    assert ours("乙甲乙甲乙") == theirs.lcut("乙甲乙甲乙")
 
 
 def test_a_character_no_word_starts_with_scores_as_a_word_of_frequency_one(tmp_path: Path) -> None:
     from cadrespeech.stages.jiebacut import JiebaCut
 
     # 丙 + 丁 against 丙丁: frequency 1 for the lone 丁 makes 丙丁 win; a larger one would not.
-    jieba = _small_tokenizer(tmp_path, "丙 5 n\n丙丁 1 n\n")
-    assert JiebaCut(jieba)("丙丁") == jieba.lcut("丙丁") == ["丙丁"]
+    theirs = _small_tokenizer(tmp_path, "丙 5 n\n丙丁 1 n\n")
+    assert JiebaCut(theirs)("丙丁") == theirs.lcut("丙丁") == ["丙丁"]
 
 
 def test_a_force_split_word_found_by_the_hmm_is_cut_into_characters(segmenter, monkeypatch: pytest.MonkeyPatch) -> None:
