@@ -188,7 +188,7 @@ class Segmenter:
         return tags
 
     def _dictionary_tags(self) -> dict[str, str]:
-        """Each dictionary word's tag, parsed once per dictionary and kept beside jieba's own cache.
+        """Each dictionary word's tag, parsed once per dictionary and kept as a word table in our cache folder.
 
         jieba.posseg parses the whole dictionary file for its tags each time a tagger is
         made (a quarter of a second); the table is a pure function of the file's bytes.
