@@ -234,7 +234,7 @@ def shard_count(pages: int, pages_per_shard: int = PAGES_PER_SHARD) -> int:
     """How many shards a release of ``pages`` pages has: the least power of two that keeps each near ``pages_per_shard``.
 
     A power of two, so that when a corpus outgrows its count, each shard splits in two
-    (a page's shard is its sha256 modulo the count) rather than every page moving.
+    (a page's shard is its path's sha256 modulo the count) rather than every page moving.
 
     >>> shard_count(1), shard_count(5_000), shard_count(5_001), shard_count(12_000, 1_000)
     (1, 1, 2, 16)
@@ -247,13 +247,18 @@ def shard_count(pages: int, pages_per_shard: int = PAGES_PER_SHARD) -> int:
     return count
 
 
-def shard_of(raw_sha256: str, count: int) -> int:
-    """A page's shard: from its bytes alone, so pages with the same bytes share a shard and a page keeps its shard while it stays unchanged.
+def shard_of(source: str, count: int) -> int:
+    """A page's shard: from its path in the raw folder alone (``source_file``, as the release names it).
 
-    >>> shard_of("00000003" + "0" * 56, 2), shard_of("ffffffff" + "0" * 56, 4)
-    (1, 3)
+    So a page keeps its shard while it keeps its name, however its bytes change: an
+    edited page rewrites one shard, not the one it leaves and the one it joins. Nothing
+    needs to be read to place a page.
+
+    >>> shard_of("speeches/2021/讲话.html", 8), shard_of("a.txt", 8), shard_of("x/y.md", 8)
+    (5, 1, 3)
     """
-    return int(raw_sha256[:8], 16) % count
+    digest = hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()  # surrogateescape: any name the filesystem gave
+    return int(digest[:8], 16) % count
 
 
 def shard_file(config: str, index: int, count: int) -> str:

@@ -52,7 +52,7 @@ def write_manifest(
         "configs": config_entries(data),
         # How pages were spread over each page config's files (schema.shard_of). Only the
         # count decides the bytes: any --pages-per-shard that gives it gives this release.
-        "shards": {"count": data.shards, "page_shard": "int(raw_sha256[:8], 16) % count"},
+        "shards": {"count": data.shards, "page_shard": "int(sha256(source_file)[:8], 16) % count"},
         "files": file_entries(folder, data),
         "raw_inputs": RAW_INPUTS,
         "page_errors": [asdict(r) for r in data.problems if r.status == "error"],

@@ -1,10 +1,10 @@
 """Spread a release's pages over shards, and keep written shards to copy into the next build.
 
 Each page config is written as a power of two of Parquet files (``schema.shard_count``).
-A page's shard follows from its bytes (``schema.shard_of``): pages with the same bytes
-share a shard, and a page stays in its shard for as long as it is unchanged. Pages go
-through the build shard by shard, in path order within each, so a shard's files are a
-function of its own pages, the pipeline and the writer's settings: its *key*.
+A page's shard follows from its path (``schema.shard_of``): a page stays in its shard
+for as long as it keeps its name, whatever becomes of its bytes. Pages go through the
+build shard by shard, in path order within each, so a shard's files are a function of
+its own pages, the pipeline and the writer's settings: its *key*.
 
 With a cache, every shard written is kept under its key; the next build copies, byte
 for byte, each shard whose key it finds, and processes only the pages of the others.
@@ -55,26 +55,21 @@ def plan_shards(
 ) -> ShardPlan:
     """Assign every page to its shard; with ``key_facts`` (what besides the pages decides a shard's bytes), key each shard.
 
-    One shard and no keys: nothing is read. Otherwise every page is read once for its
-    sha256; a page that cannot be read goes to shard 0, where it will fail with its reason.
-    A page's origin (URL and retrieval date, from the provenance file) is part of the
-    key: the shard's documents state it.
+    A page's shard follows from its path (``schema.shard_of``), so placing pages reads
+    none. Keys need every page's sha256: each page is read once for it (an unreadable
+    one keys as None, and fails in the pipeline with its reason). A page's origin (URL
+    and retrieval date, from the provenance file) is part of the key: the shard's
+    documents state it.
     """
-    if count == 1 and key_facts is None:
-        return ShardPlan(1, (tuple(paths),))
-    members: list[list[tuple[Path, str | None]]] = [[] for _ in range(count)]
-    for path in paths:
-        sha256 = page_sha256(path)  # whether the page is sound is for the pipeline to say
-        members[0 if sha256 is None else shard_of(sha256, count)].append((path, sha256))
+    sources = [path.relative_to(raw_dir).as_posix() for path in paths]
+    members: list[list[tuple[Path, str]]] = [[] for _ in range(count)]
+    for path, source in zip(paths, sources, strict=True):
+        members[shard_of(source, count)].append((path, source))
     pages = tuple(tuple(path for path, _ in shard) for shard in members)
     if key_facts is None:
         return ShardPlan(count, pages)
-    keys = tuple(
-        hashlib.sha256(
-            json.dumps([key_facts, count, index, [_page_key(p.relative_to(raw_dir).as_posix(), s, origins) for p, s in shard]]).encode()
-        ).hexdigest()
-        for index, shard in enumerate(members)
-    )
+    keyed = [[_page_key(source, page_sha256(path), origins) for path, source in shard] for shard in members]
+    keys = tuple(hashlib.sha256(json.dumps([key_facts, count, index, each]).encode()).hexdigest() for index, each in enumerate(keyed))
     return ShardPlan(count, pages, keys)
 
 
