@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from cadrespeech.build import executor
 from cadrespeech.build.cache import PageCache
+from cadrespeech.build.report import ShardCounts
 from cadrespeech.build.results import BuildOptions
 from cadrespeech.read.loader import load
 from cadrespeech.read.verify import verify_release
@@ -142,11 +143,14 @@ def test_a_changed_page_rewrites_only_its_shards(fixture_raw: Path, tmp_path: Pa
     cache = str(tmp_path / "cache")
     before = sharded(raw, tmp_path / "before", options=BuildOptions(cache=cache))
     processed = count_processed(monkeypatch)
+    counted = count_report_shards(monkeypatch)
     page = sorted(p for p in raw.iterdir() if p.suffix == ".txt")[0]
     page.write_bytes(page.read_bytes() + "\n谢谢大家！\n".encode())
     after = sharded(raw, tmp_path / "after", options=BuildOptions(cache=cache))
     # Only the changed page went through the pipeline: its shard's other pages came from the page cache.
     assert processed == [page.name]
+    # The report counted the tokens and sections of that shard alone; the others' counts were kept.
+    assert counted == [config_files("documents", SHARDS)[shard_of(page.name, SHARDS)]]
     # The edited page kept its shard: no other shard's files changed; its documents and sentences did.
     shard = shard_of(page.name, SHARDS)
     for config in PAGE_CONFIGS:
@@ -156,6 +160,35 @@ def test_a_changed_page_rewrites_only_its_shards(fixture_raw: Path, tmp_path: Pa
             assert not same or index != shard or config not in ("documents", "sentences"), name
     monkeypatch.undo()
     assert tree_bytes(after) == tree_bytes(sharded(raw, tmp_path / "fresh"))
+
+
+def count_report_shards(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents files of the shards whose rows the report counts from now on, in order."""
+    counted: list[str] = []
+    real = ShardCounts.of_shard.__func__
+
+    def counting(cls, documents: Path, *files: Path) -> ShardCounts:
+        counted.append(f"{documents.parent.name}/{documents.name}")
+        return real(cls, documents, *files)
+
+    monkeypatch.setattr(ShardCounts, "of_shard", classmethod(counting))
+    return counted
+
+
+def test_kept_report_counts_that_are_damaged_or_missing_are_counted_again(
+    fixture_raw: Path, sharded_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    sharded(fixture_raw, tmp_path / "first", options=BuildOptions(cache=str(cache)))
+    shutil.rmtree(cache / "reports")  # the whole report is not kept: it is drawn from the shards' counts
+    kept = sorted(cache.glob("report-shards/*/*.bin"))
+    assert len(kept) == SHARDS
+    kept[0].write_bytes(kept[0].read_bytes()[:-3] + b"xyz")
+    kept[1].unlink()
+    counted = count_report_shards(monkeypatch)
+    again = sharded(fixture_raw, tmp_path / "again", options=BuildOptions(cache=str(cache)))
+    assert len(counted) == 2
+    assert tree_bytes(again) == tree_bytes(sharded_release)
 
 
 def test_a_damaged_kept_shard_is_not_trusted(fixture_raw: Path, sharded_release: Path, tmp_path: Path) -> None:

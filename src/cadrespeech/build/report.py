@@ -20,12 +20,14 @@ import os
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ..datafiles import config_paths, file_digest, iter_batches, read_config
 from ..escaping import for_terminal
@@ -113,15 +115,16 @@ def write_report(release: Path, out: Path, manifest: dict[str, Any], kept: Path 
     nothing changed.
     """
     page = out / "index.html"
-    store = None
+    store, shard_store = None, None
     if kept is not None:
         # Everything the report is drawn from: the code, the facts passed and every data file's bytes.
         files = [path for config in manifest.get("configs", {}) for path in config_paths(release, config, manifest)]
-        digests = [file_digest(path)[0] for path in files]
-        store = _KeptReports(kept, [fingerprint, manifest, digests])
+        digests = {path: file_digest(path)[0] for path in files}
+        store = _KeptReports(kept, [fingerprint, manifest, list(digests.values())])
         if store.restore(out):
             return page
-    facts = gather(release, manifest)
+        shard_store = _KeptShardCounts(kept, fingerprint, digests)
+    facts = gather(release, manifest, shard_store)
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     draw_figures(facts, figures)
@@ -129,6 +132,27 @@ def write_report(release: Path, out: Path, manifest: dict[str, Any], kept: Path 
     if store is not None:
         store.keep(out)
     return page
+
+
+def _read_kept(path: Path, form: bytes) -> Any:
+    """What ``_write_kept`` kept at ``path``, or None when it is missing, damaged or of another format."""
+    try:
+        header, body = path.read_bytes().split(b"\n", 1)
+        if header != form + b" " + hashlib.sha256(body).hexdigest().encode():
+            return None
+        return marshal.loads(zlib.decompress(body))
+    except (OSError, ValueError, EOFError, TypeError, zlib.error):
+        return None
+
+
+def _write_kept(path: Path, form: bytes, value: Any) -> None:
+    """Keep ``value`` (marshal-able) at ``path``, with its format and sha256 in a header line; a failure keeps nothing."""
+    body = zlib.compress(marshal.dumps(value), 1)
+    with contextlib.suppress(OSError):  # what cannot be kept is computed again next time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(form + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(temporary, path)
 
 
 class _KeptReports:
@@ -142,48 +166,73 @@ class _KeptReports:
         self.path = folder / "reports" / f"{self.key}.bin"
 
     def restore(self, out: Path) -> bool:
+        files = _read_kept(self.path, self.FORMAT)
         try:
-            header, body = self.path.read_bytes().split(b"\n", 1)
-            if header != self.FORMAT + b" " + hashlib.sha256(body).hexdigest().encode():
+            if not isinstance(files, dict) or any(Path(name).is_absolute() or ".." in Path(name).parts for name in files):
                 return False
-            files = marshal.loads(zlib.decompress(body))
             for name, data in files.items():
                 target = out / name
-                if Path(name).is_absolute() or ".." in Path(name).parts:
-                    return False
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-        except (OSError, ValueError, EOFError, TypeError, zlib.error):
+        except (OSError, TypeError):
             return False
         return True
 
     def keep(self, out: Path) -> None:
-        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-        body = zlib.compress(marshal.dumps(files), 1)
-        with contextlib.suppress(OSError):  # a report that cannot be kept is drawn again next time
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(self.FORMAT + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-            os.replace(temporary, self.path)
+        _write_kept(self.path, self.FORMAT, {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
 
 
-def gather(release: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+class _KeptShardCounts:
+    """Each shard's share of the report's counts, kept under the sha256 of the shard's files and the code.
+
+    A rebuild that rewrote a few shards counts only those: the tokens of every other
+    shard were counted before, by the same code, from the same bytes.
+    """
+
+    FORMAT = b"cadrespeech-report-shard-1"
+
+    def __init__(self, folder: Path, fingerprint: str, digests: dict[Path, str]) -> None:
+        self.folder, self.fingerprint, self.digests = folder / "report-shards", fingerprint, digests
+
+    def _path(self, files: tuple[Path, ...]) -> Path:
+        key = hashlib.sha256(json.dumps([self.fingerprint, [self.digests[path] for path in files]]).encode()).hexdigest()
+        return self.folder / key[:2] / f"{key}.bin"
+
+    def get(self, files: tuple[Path, ...]) -> ShardCounts | None:
+        if any(path not in self.digests for path in files):
+            return None
+        kept = _read_kept(self._path(files), self.FORMAT)
+        try:
+            return None if kept is None else ShardCounts.from_plain(kept)
+        except (TypeError, ValueError):
+            return None
+
+    def keep(self, files: tuple[Path, ...], counts: ShardCounts) -> None:
+        if all(path in self.digests for path in files):
+            _write_kept(self._path(files), self.FORMAT, counts.plain())
+
+
+def gather(release: Path, manifest: dict[str, Any], kept: _KeptShardCounts | None = None) -> dict[str, Any]:
     """The figures' and tables' data, read column by column from the release's files.
 
     Per-document columns stay Arrow arrays and are counted in Arrow: as Python lists
     and dicts they were the part of a build's memory that grew with the release
-    (about 60 MB at 100k documents).
+    (about 60 MB at 100k documents). Tokens and sections are counted shard by shard
+    (a shard's documents, sections and sentences are the rows of the same pages), and
+    with ``kept``, a shard counted before is not counted again.
     """
     documents = read_config(config_paths(release, "documents", manifest), ["doc_id", "date", "genre", "is_speech", "n_chars"])
     configs = manifest.get("configs", {})
+    shards = zip(*(config_paths(release, config, manifest) for config in SHARD_COUNTED), strict=True)
+    counts = ShardCounts.merged(_shard_counts(files, kept) for files in shards)
     facts: dict[str, Any] = {
         "statistics": manifest.get("statistics", {}),
         "lengths": documents.filter(documents["is_speech"])["n_chars"].to_numpy(),
-        "depths": section_depths(config_paths(release, "sections", manifest), documents.num_rows),
+        "depths": counts.depths,
         "years": _tally(_years(documents["date"]).fill_null("unknown")),
         "genres": _tally(documents["genre"]),
-        "top_terms": top_terms(config_paths(release, "sentences", manifest)),
-        "formulations": formulation_counts(config_paths(release, "sentences", manifest), documents),
+        "top_terms": counts.top_terms(),
+        "formulations": counts.formulations,
         "clusters": [],
     }
     if "duplicates" in configs:
@@ -270,19 +319,87 @@ def formulation_counts(files: list[Path], documents: pa.Table) -> dict[str, dict
     return dict(sorted(counts.items()))
 
 
-def top_terms(files: list[Path]) -> list[tuple[str, str, int]]:
-    """The most frequent content words (two characters or more), counted a row group at a time."""
-    counts: Counter[str] = Counter()
+def term_counts(files: list[Path]) -> pa.Table:
+    """Occurrences (``n``) of each content word of two characters or more, as "word/tag" (``pair``), counted in Arrow."""
     tags = pa.array(TERM_TAGS)
+    pairs = [pa.array([], pa.string())]
     for batch in iter_batches(files, ["tokens", "pos"], 20_000):
         words, pos = pc.list_flatten(batch.column("tokens")), pc.list_flatten(batch.column("pos"))
         keep = pc.and_(pc.is_in(pos, value_set=tags), pc.greater_equal(pc.utf8_length(words), 2))
-        # Count "word/tag" strings in Arrow; only the distinct ones reach Python.
-        pairs = pc.binary_join_element_wise(pc.filter(words, keep), pc.filter(pos, keep), "/")
-        for entry in pc.value_counts(pairs).to_pylist():
-            counts[entry["values"]] += entry["counts"]
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_TERMS]
-    return [(*pair.rsplit("/", 1), n) for pair, n in ranked]
+        pairs.append(pc.binary_join_element_wise(pc.filter(words, keep), pc.filter(pos, keep), "/"))
+    counted = pc.value_counts(pa.chunked_array(pairs, pa.string()))
+    return pa.table({"pair": counted.field("values"), "n": counted.field("counts")})
+
+
+def _summed(tables: list[pa.Table]) -> pa.Table:
+    """Term counts added up: one row per pair."""
+    summed = pa.concat_tables(tables).group_by("pair").aggregate([("n", "sum")])
+    return summed.rename_columns({"n_sum": "n"}).select(["pair", "n"])
+
+
+# The configs whose rows the report counts shard by shard, in the order ShardCounts takes their files.
+SHARD_COUNTED = ("documents", "sections", "sentences")
+
+
+@dataclass(frozen=True, slots=True)
+class ShardCounts:
+    """What the report counts in one shard's rows, or in several merged: sums all, so the shards add up to the release."""
+
+    depths: Counter[int]  # documents per deepest section level
+    terms: pa.Table  # pair ("word/tag"), n (term_counts)
+    formulations: dict[str, dict[str, int]]  # as formulation_counts gives them
+
+    # Term rows gathered from shards before they are added up: the sum is in Arrow, and
+    # a merge holds at most about this many rows besides the running total.
+    MERGE_ROWS = 1_000_000
+
+    @classmethod
+    def of_shard(cls, documents: Path, sections: Path, sentences: Path) -> ShardCounts:
+        rows = pq.read_table(documents, columns=["doc_id", "date"])
+        return cls(section_depths([sections], rows.num_rows), term_counts([sentences]), formulation_counts([sentences], rows))
+
+    @classmethod
+    def merged(cls, parts: Iterable[ShardCounts]) -> ShardCounts:
+        """The sum of ``parts``, taken one at a time: a release's shards are never all in memory."""
+        depths: Counter[int] = Counter()
+        terms = [pa.table({"pair": pa.array([], pa.string()), "n": pa.array([], pa.int64())})]
+        formulations: dict[str, dict[str, int]] = {}
+        for part in parts:
+            depths.update(part.depths)
+            terms.append(part.terms)
+            if sum(table.num_rows for table in terms) > cls.MERGE_ROWS:
+                terms = [_summed(terms)]
+            for year, row in part.formulations.items():
+                total = formulations.setdefault(year, dict.fromkeys(row, 0))
+                for name, n in row.items():
+                    total[name] += n
+        return cls(depths, _summed(terms), dict(sorted(formulations.items())))
+
+    def top_terms(self) -> list[tuple[str, str, int]]:
+        """The TOP_TERMS most frequent, as (word, tag, count); ties in the order of "word/tag" (UTF-8 bytes: code points)."""
+        ranked = self.terms.sort_by([("n", "descending"), ("pair", "ascending")]).slice(0, TOP_TERMS)
+        return [(*pair.rsplit("/", 1), n) for pair, n in zip(ranked["pair"].to_pylist(), ranked["n"].to_pylist(), strict=True)]
+
+    def plain(self) -> tuple[dict[int, int], tuple[list[str], list[int]], dict[str, dict[str, int]]]:
+        """The counts as plain values, for marshal."""
+        return dict(self.depths), (self.terms["pair"].to_pylist(), self.terms["n"].to_pylist()), self.formulations
+
+    @classmethod
+    def from_plain(cls, plain: Any) -> ShardCounts:
+        depths, (pairs, counts), formulations = plain
+        if not isinstance(depths, dict) or not isinstance(formulations, dict):
+            raise TypeError("kept shard counts are not as plain() gives them")
+        return cls(Counter(depths), pa.table({"pair": pa.array(pairs, pa.string()), "n": pa.array(counts, pa.int64())}), formulations)
+
+
+def _shard_counts(files: tuple[Path, ...], kept: _KeptShardCounts | None) -> ShardCounts:
+    """One shard's counts: kept from an earlier build of the same bytes, or counted (and kept)."""
+    counts = None if kept is None else kept.get(files)
+    if counts is None:
+        counts = ShardCounts.of_shard(*files)
+        if kept is not None:
+            kept.keep(files, counts)
+    return counts
 
 
 def draw_figures(facts: dict[str, Any], folder: Path) -> None:
