@@ -94,6 +94,16 @@ def test_the_report_command_writes_the_page(release: Path, tmp_path: Path, capsy
     assert main(["report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")]) == 2
 
 
+def test_the_report_reads_the_oldest_committed_release_which_has_no_genres(tmp_path: Path) -> None:
+    # v0.1.0 predates genre and is_speech: every document is a speech, and none has a genre.
+    oldest = Path(__file__).resolve().parents[1] / "corpus" / "releases" / "v0.1.0"
+    page = write_report(oldest, tmp_path / "r", read_manifest(oldest))
+    documents = pq.read_metadata(oldest / "documents" / "train-00000-of-00001.parquet").num_rows
+    genres = ElementTree.parse(tmp_path / "r" / "figures" / "genres.svg").getroot()
+    assert "not classified" in ElementTree.tostring(genres, encoding="unicode")
+    assert page.is_file() and f">{documents}<" in ElementTree.tostring(genres, encoding="unicode")
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -221,7 +221,7 @@ def gather(release: Path, manifest: dict[str, Any], kept: _KeptShardCounts | Non
     (a shard's documents, sections and sentences are the rows of the same pages), and
     with ``kept``, a shard counted before is not counted again.
     """
-    documents = read_config(config_paths(release, "documents", manifest), ["doc_id", "date", "genre", "is_speech", "n_chars"])
+    documents = _document_columns(config_paths(release, "documents", manifest))
     configs = manifest.get("configs", {})
     shards = zip(*(config_paths(release, config, manifest) for config in SHARD_COUNTED), strict=True)
     counts = ShardCounts.merged(_shard_counts(files, kept) for files in shards)
@@ -250,6 +250,21 @@ def gather(release: Path, manifest: dict[str, Any], kept: _KeptShardCounts | Non
             for canonical, docs in sorted(members.items(), key=lambda item: (-len(item[1]), item[0]))
         ]
     return facts
+
+
+def _document_columns(files: list[Path]) -> pa.Table:
+    """The documents' columns the report reads.
+
+    v0.1.0 predates ``genre`` and ``is_speech``: there, every document counts as a
+    speech whose genre was not classified.
+    """
+    present = set(pq.read_schema(files[0]).names)
+    documents = read_config(files, [name for name in ("doc_id", "date", "genre", "is_speech", "n_chars") if name in present])
+    if "genre" not in present:
+        documents = documents.append_column("genre", pa.nulls(documents.num_rows, pa.string()))
+    if "is_speech" not in present:
+        documents = documents.append_column("is_speech", pa.repeat(pa.scalar(True), documents.num_rows))
+    return documents
 
 
 def _years(dates: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -411,7 +426,7 @@ def draw_figures(facts: dict[str, Any], folder: Path) -> None:
         "lengths": histogram_bars(facts["lengths"]),
         "section_depth": [Bar(str(depth), n) for depth, n in sorted(facts["depths"].items())],
         "years": [Bar(year, n) for year, n in sorted(facts["years"].items(), key=lambda item: (item[0] == "unknown", item[0]))],
-        "genres": sorted((Bar(GENRE_LABELS.get(g, "other"), n) for g, n in facts["genres"].items()), key=lambda bar: -bar.count),
+        "genres": sorted((Bar(_genre_label(g), n) for g, n in facts["genres"].items()), key=lambda bar: -bar.count),
         "removals": [Bar(rule, counts["edits"]) for rule, counts in removals],
         "reprints": [Bar(str(size), n) for size, n in sorted(sizes.items())],
     }
@@ -421,6 +436,10 @@ def draw_figures(facts: dict[str, Any], folder: Path) -> None:
         else:
             chart = bar_chart(figure.title, bars[figure.name], horizontal=figure.name in ("genres", "removals"), **FIGURE_AXES[figure.name])
         (folder / f"{figure.name}.svg").write_text(chart, encoding="utf-8", newline="\n")
+
+
+def _genre_label(genre: str | None) -> str:
+    return "not classified" if genre is None else GENRE_LABELS.get(genre, "other")
 
 
 def formulations_chart(title: str, counts: dict[str, dict[str, int]]) -> str:
