@@ -35,7 +35,8 @@ def test_release_layout_and_manifest(built_release: Path) -> None:
         assert pq.read_schema(built_release / data_file(name)).equals(arrow_schema(name))
     build = manifest["build"]
     assert {"cadrespeech", "jieba", "jieba_dictionary_sha256", "pyarrow", "python", "options", "tagger"} <= set(build)
-    assert manifest["shards"] == {"count": 1, "page_shard": "int(sha256(source_file)[:8], 16) % count"}
+    rule = "int(sha256(source_file)[:8], 16) % count, source_file of the first page with the same bytes"
+    assert manifest["shards"] == {"count": 1, "page_shard": rule}
     assert manifest["raw_inputs"] == "raw_inputs.jsonl"
     lines = (built_release / "raw_inputs.jsonl").read_text(encoding="utf-8").splitlines()
     assert manifest["files"]["raw_inputs.jsonl"]["rows"] == len(lines) == manifest["statistics"]["pages"]

@@ -138,6 +138,21 @@ def test_same_bytes_whatever_the_jobs_and_the_cache(
     assert len(list((tmp_path / "cache" / "shards").glob("*/*/summary.bin"))) == SHARDS
 
 
+def test_a_byte_identical_copy_goes_with_the_first_and_is_left_out_however_built(fixture_raw: Path, tmp_path: Path) -> None:
+    raw = Path(shutil.copytree(fixture_raw, tmp_path / "raw"))
+    page = sorted(p for p in raw.iterdir() if p.suffix == ".html")[0]
+    # A copy whose own path would put it in another shard than the page's.
+    copy = next(f"copy-{n}.html" for n in range(100) if shard_of(f"copy-{n}.html", SHARDS) != shard_of(page.name, SHARDS))
+    (raw / copy).write_bytes(page.read_bytes())
+    one, two = sharded(raw, tmp_path / "one", jobs=1), sharded(raw, tmp_path / "two", jobs=2)
+    assert tree_bytes(one) == tree_bytes(two)  # a worker building one shard leaves out what the whole build would
+    first, second = sorted([page.name, copy])
+    sources = {row["source_file"] for row in rows_of(one, "documents")}
+    assert first in sources and second not in sources
+    manifest = json.loads((one / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r["source"], r["status"]) for r in manifest["pages_skipped"]] == [(second, "duplicate")]
+
+
 def test_a_changed_page_rewrites_only_its_shards(fixture_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = Path(shutil.copytree(fixture_raw, tmp_path / "raw"))
     cache = str(tmp_path / "cache")

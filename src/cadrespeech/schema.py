@@ -248,11 +248,12 @@ def shard_count(pages: int, pages_per_shard: int = PAGES_PER_SHARD) -> int:
 
 
 def shard_of(source: str, count: int) -> int:
-    """A page's shard: from its path in the raw folder alone (``source_file``, as the release names it).
+    """The shard of a page at ``source`` (its path in the raw folder, as ``source_file`` names it).
 
     So a page keeps its shard while it keeps its name, however its bytes change: an
-    edited page rewrites one shard, not the one it leaves and the one it joins. Nothing
-    needs to be read to place a page.
+    edited page rewrites one shard, not the one it leaves and the one it joins. A
+    byte-identical copy of an earlier page goes with it (``shards.plan_shards`` passes
+    the first copy's path), so the copies one shard leaves out never depend on another.
 
     >>> shard_of("speeches/2021/讲话.html", 8), shard_of("a.txt", 8), shard_of("x/y.md", 8)
     (5, 1, 3)

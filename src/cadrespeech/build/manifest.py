@@ -42,6 +42,10 @@ def file_entries(folder: Path, data: WrittenData) -> dict[str, dict[str, Any]]:
     return dict(sorted(entries.items()))
 
 
+# The manifest's statement of schema.shard_of as shards.plan_shards applies it.
+PAGE_SHARD_RULE = "int(sha256(source_file)[:8], 16) % count, source_file of the first page with the same bytes"
+
+
 def write_manifest(
     folder: Path, version: str, data: WrittenData, segmenter: Segmenter, options: BuildOptions, provenance: dict[str, Any] | None = None
 ) -> str:
@@ -52,7 +56,7 @@ def write_manifest(
         "configs": config_entries(data),
         # How pages were spread over each page config's files (schema.shard_of). Only the
         # count decides the bytes: any --pages-per-shard that gives it gives this release.
-        "shards": {"count": data.shards, "page_shard": "int(sha256(source_file)[:8], 16) % count"},
+        "shards": {"count": data.shards, "page_shard": PAGE_SHARD_RULE},
         "files": file_entries(folder, data),
         "raw_inputs": RAW_INPUTS,
         "page_errors": [asdict(r) for r in data.problems if r.status == "error"],

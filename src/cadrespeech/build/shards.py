@@ -2,9 +2,10 @@
 
 Each page config is written as a power of two of Parquet files (``schema.shard_count``).
 A page's shard follows from its path (``schema.shard_of``): a page stays in its shard
-for as long as it keeps its name, whatever becomes of its bytes. Pages go through the
-build shard by shard, in path order within each, so a shard's files are a function of
-its own pages, the pipeline and the writer's settings: its *key*.
+for as long as it keeps its name, whatever becomes of its bytes; byte-identical copies
+follow the first of them. Pages go through the build shard by shard, in path order
+within each, so a shard's files are a function of its own pages, the pipeline and the
+writer's settings: its *key*.
 
 With a cache, every shard written is kept under its key; the next build copies, byte
 for byte, each shard whose key it finds, and processes only the pages of the others.
@@ -55,20 +56,26 @@ def plan_shards(
 ) -> ShardPlan:
     """Assign every page to its shard; with ``key_facts`` (what besides the pages decides a shard's bytes), key each shard.
 
-    A page's shard follows from its path (``schema.shard_of``), so placing pages reads
-    none. Keys need every page's sha256: each page is read once for it (an unreadable
-    one keys as None, and fails in the pipeline with its reason). A page's origin (URL
-    and retrieval date, from the provenance file) is part of the key: the shard's
-    documents state it.
+    A page's shard follows from its path (``schema.shard_of``), so an edited page stays
+    where it was. Pages with the same bytes all go where the first of them (in the order
+    given: path order) goes, so the byte-identical copies a shard's own writer leaves
+    out are the ones the whole build would: a shard's bytes depend on its pages alone.
+    Every page is read once for its sha256 (one that cannot be read is placed by its own
+    path, and fails in the pipeline with its reason). A page's origin (URL and retrieval
+    date, from the provenance file) is part of the key: the shard's documents state it.
     """
-    sources = [path.relative_to(raw_dir).as_posix() for path in paths]
-    members: list[list[tuple[Path, str]]] = [[] for _ in range(count)]
-    for path, source in zip(paths, sources, strict=True):
-        members[shard_of(source, count)].append((path, source))
-    pages = tuple(tuple(path for path, _ in shard) for shard in members)
+    if count == 1 and key_facts is None:
+        return ShardPlan(1, (tuple(paths),))
+    first_with: dict[str, str] = {}  # sha256 -> the source of the first page with those bytes
+    members: list[list[tuple[Path, str, str | None]]] = [[] for _ in range(count)]
+    for path in paths:
+        source, sha256 = path.relative_to(raw_dir).as_posix(), page_sha256(path)
+        placed_by = source if sha256 is None else first_with.setdefault(sha256, source)
+        members[shard_of(placed_by, count)].append((path, source, sha256))
+    pages = tuple(tuple(path for path, _, _ in shard) for shard in members)
     if key_facts is None:
         return ShardPlan(count, pages)
-    keyed = [[_page_key(source, page_sha256(path), origins) for path, source in shard] for shard in members]
+    keyed = [[_page_key(source, sha256, origins) for _, source, sha256 in shard] for shard in members]
     keys = tuple(hashlib.sha256(json.dumps([key_facts, count, index, each]).encode()).hexdigest() for index, each in enumerate(keyed))
     return ShardPlan(count, pages, keys)
 
