@@ -425,27 +425,19 @@ def main() -> None:
         print(targets_table(results))
         print(f"wrote {RESULTS / name}")
         return
-    if args.only == "real-rebuilds":
-        # The rebuild targets on more real pages than the targets run takes (--megabytes 120: all of them).
-        raw = real_corpus(args.perfcorpus, args.work, args.megabytes)
-        results["real_rebuilds"] = {
-            "pages": sum(1 for p in raw.rglob("*") if p.is_file()),
-            **rebuild_figures(raw, args.work / "rebuild-real"),
-        }
-        print(json.dumps(results["real_rebuilds"]), flush=True)
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        name = f"results-real-rebuilds-{args.megabytes:g}MB.json"
-        (RESULTS / name).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {RESULTS / name}")
-        return
-    if args.only == "real":
+    if args.only in ("real", "real-rebuilds"):
         if not args.perfcorpus.is_file():
             raise SystemExit(f"{args.perfcorpus}: not found; pass --perfcorpus PATH to the real pages' tarball")
         raw = real_corpus(args.perfcorpus, args.work, args.megabytes)
-        results["real"] = speed_figures(raw, args.work / "out-real", args.repeat)
-        print(json.dumps(results["real"]), flush=True)
+        if args.only == "real":
+            part, name = "real", f"results-real-{args.megabytes:g}MB.json"
+            results["real"] = speed_figures(raw, args.work / "out-real", args.repeat)
+        else:  # the rebuilds on more real pages than the targets run takes (--megabytes 120: all of them)
+            part, name = "real_rebuilds", f"results-real-rebuilds-{args.megabytes:g}MB.json"
+            pages = sum(1 for p in raw.rglob("*") if p.is_file())
+            results[part] = {"pages": pages, **rebuild_figures(raw, args.work / "rebuild-real")}
+        print(json.dumps(results[part]), flush=True)
         RESULTS.mkdir(parents=True, exist_ok=True)
-        name = f"results-real-{args.megabytes:g}MB.json"
         (RESULTS / name).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {RESULTS / name}")
         return
