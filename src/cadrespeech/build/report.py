@@ -192,6 +192,7 @@ class _KeptShardCounts:
     FORMAT = b"cadrespeech-report-shard-1"
 
     def __init__(self, folder: Path, fingerprint: str, digests: dict[Path, str]) -> None:
+        # digests: every data file the manifest lists, so every shard's files (write_report reads them all once)
         self.folder, self.fingerprint, self.digests = folder / "report-shards", fingerprint, digests
 
     def _path(self, files: tuple[Path, ...]) -> Path:
@@ -199,8 +200,6 @@ class _KeptShardCounts:
         return self.folder / key[:2] / f"{key}.bin"
 
     def get(self, files: tuple[Path, ...]) -> ShardCounts | None:
-        if any(path not in self.digests for path in files):
-            return None
         kept = _read_kept(self._path(files), self.FORMAT)
         try:
             return None if kept is None else ShardCounts.from_plain(kept)
@@ -208,8 +207,7 @@ class _KeptShardCounts:
             return None
 
     def keep(self, files: tuple[Path, ...], counts: ShardCounts) -> None:
-        if all(path in self.digests for path in files):
-            _write_kept(self._path(files), self.FORMAT, counts.plain())
+        _write_kept(self._path(files), self.FORMAT, counts.plain())
 
 
 def gather(release: Path, manifest: dict[str, Any], kept: _KeptShardCounts | None = None) -> dict[str, Any]:
