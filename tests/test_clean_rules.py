@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import example as with_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cadrespeech.stages import clean_rules as clean_rules_module
 from cadrespeech.stages.clean import apply_rules
 from cadrespeech.stages.clean_rules import RULE_NAMES, RULES, CleanRule
 from cadrespeech.stages.edits import replay
 from cadrespeech.stages.markdown_rules import MARKDOWN_RULES
+from cadrespeech.stages.textclass import HAN, SENTENCE_END
 
 EXAMPLES = [(rule, given, expected) for rule in RULES for given, expected in rule.examples]
 KEEPS = [(rule, text) for rule in RULES for text in rule.keeps]
@@ -217,3 +220,51 @@ def test_guards_change_no_byte_of_any_fixture_page(monkeypatch) -> None:
     guarded = [clean_text(page.text, markup=page.markup) for page in pages]
     monkeypatch.setattr(CleanRule, "may_change", lambda self, text: True)
     assert [clean_text(page.text, markup=page.markup) for page in pages] == guarded
+
+
+# Rules rewritten so that a search can skip to the characters they need, each beside the
+# plain pattern it replaced: their spans must be the same in any text.
+_PLAIN_PATTERNS = {
+    "blank_line": (r"\A\n+|(?<=\n)\n+|\n+\Z", 0),
+    "line_space": (f"^[{clean_rules_module._LINE_SPACE}]+|[{clean_rules_module._LINE_SPACE}]+$", re.M),
+    "broken_line": (f"(?<=[^\\s{SENTENCE_END}：；])\\n(?=[，。、；：？！）》”])|(?<=[{HAN}]的)\\n(?=[{HAN}])", 0),
+    "spaced_digits": (r"(?<![\d.])(\d(?: \d){2,})(?=\s?[年月日%万亿元个件项名人]|[" + HAN + "])", 0),
+}
+# What those patterns turn on: newlines, the spaces, 的, digits and points, the marks.
+_PLAIN_PIECES = ("\n", "\n\n", " ", "\t", "\u3000", "\u00a0", "的", "政府", "2", " 3", "2 0 2", ".", "年", "a")
+_PLAIN_PIECES += ("，", "。", "：", "）", "》")
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_PATTERNS))
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_PLAIN_PIECES), max_size=24).map("".join))
+@with_example(text="第.2 0 2年\n\n的\n政府\u3000\n \n。a\n）")  # a point before the digits; runs at every line edge
+def test_a_rule_written_for_speed_finds_what_its_plain_pattern_finds(name: str, text: str) -> None:
+    pattern, flags = _PLAIN_PATTERNS[name]
+    rule = next(rule for rule in RULES if rule.name == name)
+    plain = [(m.start(), m.end()) for m in re.finditer(pattern, text, flags) if m.end() > m.start()]
+    assert [(change.start, change.end) for change in rule.find(text)] == plain
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "spans"),
+    [
+        ("blank_line", "\n\n讲话\n\n\n正文\n\n", [(0, 2), (5, 7), (9, 11)]),
+        ("line_space", "\u3000\u3000同志们：  \n干部 队伍", [(0, 2), (6, 8)]),
+        ("broken_line", "所作的\n报告\n。会议", [(3, 4), (6, 7)]),
+        ("spaced_digits", "2 0 2 2 年，1.2 3 4年", [(0, 7)]),
+    ],
+)
+def test_the_plain_patterns_are_the_ones_meant(name: str, text: str, spans: list[tuple[int, int]]) -> None:
+    # So that the property above compares with the right thing.
+    pattern, flags = _PLAIN_PATTERNS[name]
+    assert [m.span() for m in re.finditer(pattern, text, flags)] == spans
+
+
+def test_photo_captions_need_a_credit_or_a_pictured_line() -> None:
+    caption = next(rule for rule in RULES if rule.name == "photo_caption")
+    # 图 is everywhere in speeches (蓝图, 意图): the rule runs, and finds nothing.
+    assert caption.may_change("绘就发展蓝图。\n县长在社区察看防汛物资储备\n要把工作做实。")
+    assert list(caption.find("绘就发展蓝图。\n县长在社区察看防汛物资储备\n要把工作做实。")) == []
+    assert len(list(caption.find("正文。\n县长在社区察看\n新华社记者 王某/摄"))) == 1
+    assert len(list(caption.find("正文。\n图为会议现场\n下文。"))) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cadrespeech.stages.clean import clean_text
@@ -94,3 +94,23 @@ def test_an_organisations_name_is_never_cut_from_its_sentences() -> None:
     # A school's name in its footer is not a website's: the speech may say it anywhere.
     page = "同志们：\n绍川市第一中学是一所百年名校，我们要办好绍川市第一中学。\n绍川市第一中学 版权所有"
     assert "我们要办好绍川市第一中学。" in clean_text(page).text
+
+
+# breadcrumb_root as first written: up to six characters matched before 位置.
+_PLAIN_BREADCRUMB = (
+    r"(?:^|\n|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,6}位置\s*[：:])\s*"
+    r"(?P<name>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]{2,16}?"
+    r"(?:网|網|站|网站|網站|文库|文庫|之家|在线|在線|论坛|論壇|频道|頻道|平台|平臺))\s*(?:>|＞|»|→)"
+)
+_CRUMB_PIECES = ("当前", "您的", "位置", "：", ":", " ", "\n", "某某", "文稿", "网", "站", ">", "＞", "首页", "正文", "讲话")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_CRUMB_PIECES), max_size=24).map("".join))
+@example(text="某某网 > 首页\n文稿网>正文\n您的当前位置： 某某文稿站 ＞ 讲话")
+def test_the_breadcrumb_sign_finds_the_names_its_plain_pattern_finds(text: str) -> None:
+    import re
+
+    sign = next(sign for sign in NAME_SIGNS if sign.name == "breadcrumb_root")
+    plain = {match.group("name") for match in re.finditer(_PLAIN_BREADCRUMB, text)}
+    assert {match.group("name") for match in sign.pattern.finditer(text)} == plain

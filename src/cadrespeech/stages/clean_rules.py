@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from .edits import Change, span
@@ -53,8 +54,8 @@ def _drop_lines(pattern: str, max_chars: int = 200, spare_sentences: bool = True
     regex = re.compile(pattern)
 
     def find(text: str) -> Iterator[Change]:
-        lines = text.split("\n")
-        first, last = _prose_span(lines) if spare_sentences else (0, -1)
+        lines, prose = _lines_of(text)
+        first, last = prose if spare_sentences else (0, -1)
         start = 0
         for index, line in enumerate(lines):
             end = start + len(line)
@@ -69,6 +70,14 @@ def _drop_lines(pattern: str, max_chars: int = 200, spare_sentences: bool = True
 _SENTENCE_CLOSE = frozenset(SENTENCE_END + "”」』")
 # A line of running text: long enough and ending a sentence.
 _PROSE_CHARS = 30
+
+
+@lru_cache(maxsize=1)
+def _lines_of(text: str) -> tuple[tuple[str, ...], tuple[int, int]]:
+    """The text's lines and its span of running text, kept for the next line rule: a
+    score of them run on each text in turn, and splitting it was a third of their cost."""
+    lines = text.split("\n")
+    return tuple(lines), _prose_span(lines)
 
 
 def _prose_span(lines: list[str]) -> tuple[int, int]:
@@ -191,9 +200,14 @@ _PAIRED_PARENS = re.compile(r"\(([^()\n]{0,80})\)")
 
 def _punctuation_width(text: str) -> Iterator[Change]:
     """ASCII ``,;:?!()`` inside Chinese text become full-width; numbers, Latin and URLs stay."""
-    protected = [(m.start(), m.end()) for m in URL.finditer(text)]
+    protected: list[tuple[int, int]] | None = None
 
     def in_url(index: int) -> bool:
+        # Found only once a mark is to change: most texts have none, and the address
+        # pattern is tried at every character.
+        nonlocal protected
+        if protected is None:
+            protected = [(m.start(), m.end()) for m in URL.finditer(text)]
         return any(start <= index < end for start, end in protected)
 
     changes: list[Change] = []
@@ -219,10 +233,20 @@ def _punctuation_width(text: str) -> Iterator[Change]:
     yield from sorted(changes, key=lambda c: c.start)
 
 
+_NEWLINES = re.compile(r"\n+")
+
+
 def _blank_lines(text: str) -> Iterator[Change]:
     """Newlines that open the text, close it, or follow another newline."""
-    for match in re.finditer(r"\A\n+|(?<=\n)\n+|\n+\Z", text):
-        yield span(match.start(), match.end(), "")
+    # Each run of newlines as one match, judged by where it stands: a search for a bare
+    # newline skips the text between, where a pattern opening with \A or a look-behind
+    # would be tried at every character.
+    for match in _NEWLINES.finditer(text):
+        start, end = match.span()
+        if start == 0 or end == len(text):
+            yield span(start, end, "")
+        elif end - start > 1:
+            yield span(start + 1, end, "")
 
 
 _GLUED_HEAD = re.compile(
@@ -231,6 +255,17 @@ _GLUED_HEAD = re.compile(
     rf"(?P<name>[{HAN}·]{{2,4}}?)??[ \u3000]*(?=同志们|同志們|各位|尊敬的|女士们|朋友们|亲爱的|親愛的)",
     re.M,
 )
+
+
+_SPACE_RUN = re.compile(f"[{_LINE_SPACE}]+")
+
+
+def _edge_space(text: str) -> Iterator[Change]:
+    """Runs of spaces that open or close a line (``^[ ]+|[ ]+$`` in multi-line mode, searched for as runs)."""
+    for match in _SPACE_RUN.finditer(text):
+        start, end = match.span()
+        if start == 0 or text[start - 1] == "\n" or end == len(text) or text[end] == "\n":
+            yield span(start, end, "")
 
 
 def _glued_head(text: str) -> Iterator[Change]:
@@ -281,10 +316,16 @@ _PICTURED = re.compile(r"(?:图为|圖為|上图|上圖|下图|下圖|[▲△])[
 _SHORT_CAPTION = 25
 
 
+def _is_credit(line: str) -> bool:
+    return any(literal in line for literal in _CREDIT_LITERALS) and _CREDIT.fullmatch(line) is not None
+
+
 def _photo_captions(text: str) -> Iterator[Change]:
     """Short lines with no sentence of their own right above a photo credit line (blank lines between count for nothing)."""
     lines = text.split("\n")
-    credit = [bool(line) and len(line) <= 200 and _CREDIT.fullmatch(line) is not None for line in lines]
+    credit = [bool(line) and len(line) <= 200 and _is_credit(line) for line in lines]
+    if not any(credit) and not _PICTURED.search(text):
+        return
     start = 0
     for index, line in enumerate(lines):
         end = start + len(line)
@@ -468,14 +509,16 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "broken_line",
         "A line break before punctuation that cannot start a line, or after 的, splits a sentence: it is rejoined.",
-        _replace(f"(?<=[^\\s{SENTENCE_END}：；])\\n(?=[，。、；：？！）》”])|(?<=[{HAN}]的)\\n(?=[{HAN}])"),
+        # The newline first and the look-behinds after it: a pattern that opens with a
+        # literal is searched for as one, where an opening look-behind is tried at every character.
+        _replace(f"\\n(?:(?<=[^\\s{SENTENCE_END}：；]\\n)(?=[，。、；：？！）》”])|(?<=[{HAN}]的\\n)(?=[{HAN}]))"),
         examples=(("李某所作的\n政府工作报告\n。会议", "李某所作的政府工作报告。会议"),),
         keeps=("第一段。\n第二段。", "标题\n（一）正文"),
     ),
     CleanRule(
         "line_space",
         "Indentation (U+3000, spaces, tabs) and trailing space carry no meaning once lines are paragraphs.",
-        _replace(f"^[{_LINE_SPACE}]+|[{_LINE_SPACE}]+$", flags=re.M),
+        _edge_space,
         examples=(("\u3000\u3000同志们：", "同志们："), ("讲话  \n", "讲话\n")),
         keeps=("同志们：", "干部 队伍"),
     ),
@@ -496,7 +539,8 @@ RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "spaced_digits",
         "Digits spaced out one by one (2 0 2 2 年) are joined.",
-        _replace_groups(r"(?<![\d.])(\d(?: \d){2,})(?=\s?[年月日%万亿元个件项名人]|[" + HAN + "])", " ", ""),
+        # The digit first, then the look-behind (no digit or point before it), for the same reason as broken_line's.
+        _replace_groups(r"(\d(?<![\d.]\d)(?: \d){2,})(?=\s?[年月日%万亿元个件项名人]|[" + HAN + "])", " ", ""),
         examples=(("2 0 2 2 年", "2022 年"), ("增长 1 2 3 亿元", "增长 123 亿元")),
         keeps=("2022年", "第 1 2 页"),
     ),

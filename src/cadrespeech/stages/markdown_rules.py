@@ -89,8 +89,10 @@ def _html_tags(text: str) -> Iterator[Change]:
 
 def _emphasis(text: str) -> Iterator[Change]:
     """The markers of ``**strong**`` and ``__strong__`` go; an address keeps its underscores."""
-    urls = [(m.start(), m.end()) for m in URL.finditer(text)] if "_" in text or "*" in text else []
+    urls: list[tuple[int, int]] | None = None
     for match in _EMPHASIS.finditer(text):
+        if urls is None:  # found once there is something to protect: the address pattern is costly
+            urls = [(m.start(), m.end()) for m in URL.finditer(text)]
         if any(start < match.end() and match.start() < end for start, end in urls):
             continue
         width = len(match.group("stars") or match.group("lines") or match.group("italic"))

@@ -65,7 +65,9 @@ NAME_SIGNS: tuple[NameSign, ...] = (
     ),
     NameSign(
         "breadcrumb_root",
-        re.compile(rf"(?:^|\n|[{HAN}]{{0,6}}位置\s*[：:])\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
+        # From the page's start, a line's or 位置： (当前位置, 您的位置). Nothing before 位置 is
+        # matched: the name is what follows it, and a class before it was tried at every character.
+        re.compile(rf"(?:^|\n|位置\s*[：:])\s*(?P<name>{_NAME}?{SITE_SUFFIX})\s*(?:>|＞|»|→)"),
         examples=(("当前位置：案头文稿网 > 讲话 > 正文", "案头文稿网"), ("某某文稿网 > 工作报告 > 正文", "某某文稿网")),
         keeps=("当前位置：首页 > 讲话",),
     ),
