@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cadrespeech.stages.genre import FALLBACK, GENRE_RULES, GenreRule, classify
-from cadrespeech.stages.textclass import detect_script
+from cadrespeech.stages.textclass import SIMPLIFIED_ONLY, TRADITIONAL_ONLY, detect_script
 
 
 def test_rule_names_are_unique() -> None:
@@ -57,6 +59,20 @@ def test_a_speech_titled_wiki_stub_is_still_a_stub() -> None:
 )
 def test_detect_script(text: str, script: str) -> None:
     assert detect_script(text) == script
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="们們会會这這说說国國学學发發a，。的要\n]^-\\", max_size=60))
+def test_the_script_is_read_from_each_script_only_character(text: str) -> None:
+    # The sets are counted as regex classes: each character counts once, and nothing else counts.
+    simplified = sum(char in SIMPLIFIED_ONLY for char in text)
+    traditional = sum(char in TRADITIONAL_ONLY for char in text)
+    if not simplified + traditional:
+        expected = "simplified" if any("\u4e00" <= char <= "\u9fff" for char in text) else "none"
+    else:
+        share = traditional / (simplified + traditional)
+        expected = "traditional" if share > 0.9 else "simplified" if share < 0.1 else "mixed"
+    assert detect_script(text) == expected
 
 
 def test_fixture_speech_in_traditional_characters_is_marked(segmenter) -> None:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadrespeech.stages.sentences import sentence_spans
+from cadrespeech.stages.sentences import MAX_QUOTE, _quoted_regions, sentence_spans
+from cadrespeech.stages.textclass import CLOSERS, OPENERS
 
 
 def split(text: str) -> list[str]:
@@ -64,3 +65,33 @@ def test_sentence_spans_cover_the_text_exactly(text: str) -> None:
     assert "".join(text[a:b] for a, b in spans) == text
     assert all(b > a for a, b in spans)
     assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(spans))
+
+
+def _quoted_regions_char_by_char(text: str, start: int, end: int) -> dict[int, int]:
+    """The quoted regions as first written: every character visited, every position filled in turn."""
+    pairs_of = dict(zip(OPENERS, CLOSERS, strict=True))
+    stack: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    for index in range(start, end):
+        char = text[index]
+        if char in pairs_of:
+            stack.append((pairs_of[char], index))
+        elif char in CLOSERS:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == char:
+                    pairs.append((stack[depth][1], index))
+                    del stack[depth:]
+                    break
+    closer_at: dict[int, int] = {}
+    for opened, closed in sorted(pairs, key=lambda p: p[0] - p[1]):
+        if closed - opened <= MAX_QUOTE:
+            for position in range(opened + 1, closed):
+                closer_at[position] = closed
+    return closer_at
+
+
+@given(st.lists(ALPHABET | st.sampled_from(list("「」『』【】〔〕")), max_size=80).map("".join), st.data())
+def test_quoted_regions_are_those_a_character_by_character_walk_finds(text: str, data) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert _quoted_regions(text, start, end) == _quoted_regions_char_by_char(text, start, end)

@@ -16,6 +16,7 @@ from .textclass import CLOSERS, OPENERS
 
 MAX_QUOTE = 500
 _PAIRS = dict(zip(OPENERS, CLOSERS, strict=True))
+_MARK = re.compile(f"[{re.escape(OPENERS + CLOSERS)}]")
 # A transcript's note of the audience's reaction belongs to the sentence it follows.
 _AUDIENCE_REACTION = re.compile(r"[（(][^（）()。！？]{0,6}(?:掌声|鼓掌|笑声|众笑|欢呼)[^（）()。！？]{0,4}[）)]")
 _TERMINATOR = re.compile(r"[。！？]+(?:……+[。！？]*)?|……+[。！？]*")
@@ -56,8 +57,9 @@ def _quoted_regions(text: str, start: int, end: int) -> dict[int, int]:
     closer_at: dict[int, int] = {}
     stack: list[tuple[str, int]] = []
     pairs: list[tuple[int, int]] = []
-    for index in range(start, end):
-        char = text[index]
+    # Only the marks are visited: the regex engine skips the text between them.
+    for mark in _MARK.finditer(text, start, end):
+        index, char = mark.start(), mark.group()
         if char in _PAIRS:
             stack.append((_PAIRS[char], index))
         elif char in CLOSERS:
@@ -72,8 +74,7 @@ def _quoted_regions(text: str, start: int, end: int) -> dict[int, int]:
     for opened, closed in sorted(pairs, key=lambda p: p[0] - p[1]):
         if closed - opened > MAX_QUOTE:
             continue
-        for position in range(opened + 1, closed):
-            closer_at[position] = closed
+        closer_at.update(dict.fromkeys(range(opened + 1, closed), closed))
     return closer_at
 
 

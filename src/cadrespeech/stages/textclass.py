@@ -37,6 +37,10 @@ SCRIPT_PAIRS = (
 ).split()
 SIMPLIFIED_ONLY = frozenset(pair[0] for pair in SCRIPT_PAIRS)
 TRADITIONAL_ONLY = frozenset(pair[1] for pair in SCRIPT_PAIRS)
+# The same sets as character classes: the regex engine counts them in C, a tenth of the
+# cost of testing each character of a speech in Python.
+_SIMPLIFIED_ONLY_CHAR = re.compile(f"[{''.join(sorted(SIMPLIFIED_ONLY))}]")
+_TRADITIONAL_ONLY_CHAR = re.compile(f"[{''.join(sorted(TRADITIONAL_ONLY))}]")
 
 
 def detect_script(text: str) -> str:
@@ -45,8 +49,8 @@ def detect_script(text: str) -> str:
     >>> detect_script("我们要加强学习"), detect_script("我們要加強學習"), detect_script("abc")
     ('simplified', 'traditional', 'none')
     """
-    simplified = sum(1 for char in text if char in SIMPLIFIED_ONLY)
-    traditional = sum(1 for char in text if char in TRADITIONAL_ONLY)
+    simplified = len(_SIMPLIFIED_ONLY_CHAR.findall(text))
+    traditional = len(_TRADITIONAL_ONLY_CHAR.findall(text))
     if not simplified and not traditional:
         return "none" if not HAN_CHAR.search(text) else "simplified"
     share = traditional / (simplified + traditional)
