@@ -102,3 +102,37 @@ def test_the_command_names_arrows_allocator_before_pyarrow_loads_unless_the_user
     )
     found = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == used and found.stderr == ""
+
+
+@pytest.mark.slow
+def test_a_rebuild_with_nothing_to_process_does_not_import_pandas(tmp_path: Path) -> None:
+    # pyarrow imported pandas (0.2 s) on its first conversion only to ask whether the objects were pandas ones.
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    environment = {**os.environ, "CADRESPEECH_CACHE": str(tmp_path / "cache")}
+
+    def build(version: str) -> str:
+        script = "\n".join(
+            (
+                "import sys",
+                "from cadrespeech.cli import main",
+                f"assert main(['build', '--version', {version!r}, '--raw', {str(raw)!r}, '--out', {str(tmp_path / 'out')!r},"
+                " '--jobs', '1', '--quiet']) == 0",
+                "print('pandas' in sys.modules)",
+                # pandas itself is untouched: a table still becomes a frame, whose column pyarrow reads back as pandas'.
+                "import pyarrow as pa, pyarrow.parquet as pq",
+                f"frame = pq.read_table({str(tmp_path / 'out' / f'v{version}' / 'documents')!r}).to_pandas()",
+                "assert len(frame) == 1 and pa.array(frame['doc_id']).type == pa.large_string()",
+            )
+        )
+        printed = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True).stdout
+        return printed.split()[-1]  # after the release's path
+
+    build("0.0.1")  # processes the page: its place names import pandas (cpca)
+    assert build("0.0.2") == "False"  # every page from the cache
