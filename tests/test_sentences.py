@@ -67,31 +67,41 @@ def test_sentence_spans_cover_the_text_exactly(text: str) -> None:
     assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(spans))
 
 
-def _quoted_regions_char_by_char(text: str, start: int, end: int) -> dict[int, int]:
-    """The quoted regions as first written: every character visited, every position filled in turn."""
-    pairs_of = dict(zip(OPENERS, CLOSERS, strict=True))
-    stack: list[tuple[str, int]] = []
+def _quoted_regions_by_definition(text: str, start: int, end: int) -> dict[int, int]:
+    """The quoted regions from their definition: a closer closes the nearest open mark of its kind (the
+    marks opened after it stay unclosed), and a position belongs to the shortest pair around it that
+    is no longer than MAX_QUOTE."""
+    unclosed: list[int] = []
     pairs: list[tuple[int, int]] = []
     for index in range(start, end):
-        char = text[index]
-        if char in pairs_of:
-            stack.append((pairs_of[char], index))
-        elif char in CLOSERS:
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth][0] == char:
-                    pairs.append((stack[depth][1], index))
-                    del stack[depth:]
-                    break
-    closer_at: dict[int, int] = {}
-    for opened, closed in sorted(pairs, key=lambda p: p[0] - p[1]):
-        if closed - opened <= MAX_QUOTE:
-            for position in range(opened + 1, closed):
-                closer_at[position] = closed
-    return closer_at
+        if text[index] in OPENERS:
+            unclosed.append(index)
+        elif text[index] in CLOSERS:
+            kind = OPENERS[CLOSERS.index(text[index])]
+            same_kind = [place for place, opened in enumerate(unclosed) if text[opened] == kind]
+            if same_kind:
+                pairs.append((unclosed[same_kind[-1]], index))
+                unclosed = unclosed[: same_kind[-1]]
+    regions = {}
+    for position in range(start, end):
+        around = [(opened, closed) for opened, closed in pairs if opened < position < closed and closed - opened <= MAX_QUOTE]
+        if around:
+            regions[position] = min(around, key=lambda pair: pair[1] - pair[0])[1]
+    return regions
 
 
 @given(st.lists(ALPHABET | st.sampled_from(list("「」『』【】〔〕")), max_size=80).map("".join), st.data())
-def test_quoted_regions_are_those_a_character_by_character_walk_finds(text: str, data) -> None:
+def test_quoted_regions_are_those_their_definition_gives(text: str, data) -> None:
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    assert _quoted_regions(text, start, end) == _quoted_regions_char_by_char(text, start, end)
+    assert _quoted_regions(text, start, end) == _quoted_regions_by_definition(text, start, end)
+
+
+def test_quoted_regions_know_every_kind_of_mark() -> None:
+    text = "他说“甲”‘乙’「丙」『丁』（戊）《己》【庚】〔辛〕，“外（内）外”。"
+    regions = _quoted_regions(text, 0, len(text))
+    assert regions == _quoted_regions_by_definition(text, 0, len(text))
+    assert [text[position] for position in sorted(regions)][:8] == list("甲乙丙丁戊己庚辛")
+    inner = text.index("内")
+    assert regions[inner] == text.index("）", inner)  # the innermost pair
+    assert regions[inner - 2] == text.index("”", inner)  # 外, inside the quote only
