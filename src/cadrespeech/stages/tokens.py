@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import NamedTuple, TypeVar
 
 import numpy as np
@@ -153,7 +153,9 @@ class Segmenter:
         """jieba's tokenizer, made on first use. The dictionary itself loads on the first text
         (``_initialize``), and jieba is not even imported before: a build whose pages are all
         cached needs only the dictionary's sha256 and jieba's version, both read without it."""
-        tokenizer = _import_jieba().Tokenizer()
+        import jieba
+
+        tokenizer = jieba.Tokenizer()
         # Should anything make jieba load the dictionary its own way, its cache stays in our folder.
         tokenizer.tmp_dir = str(self.folder)
         tokenizer.cache_file = f"jieba-{self.dictionary_sha256[:16]}.cache"
@@ -373,27 +375,6 @@ class Segmenter:
         if known is not None:
             return known
         return _unknown_word_tags({word})[word]
-
-
-def _import_jieba() -> ModuleType:
-    """jieba, imported without ``pkg_resources``.
-
-    jieba's ``_compat`` tries ``pkg_resources`` only to open its own data files, and
-    opens them by path when the import fails. Importing it took 0.3 s of every process
-    that cuts with jieba (setuptools' vendored packaging), a third of the segmenter's
-    load; without setuptools, as in a fresh venv, jieba already goes without it.
-    """
-    if "jieba" in sys.modules:
-        return sys.modules["jieba"]
-    blocked = "pkg_resources" not in sys.modules
-    if blocked:
-        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  (an import of it now fails)
-    try:
-        import jieba
-    finally:
-        if blocked and sys.modules.get("pkg_resources", ...) is None:
-            del sys.modules["pkg_resources"]
-    return jieba
 
 
 def _jieba_dictionary() -> Path:
