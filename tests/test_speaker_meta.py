@@ -113,6 +113,31 @@ def test_occasion_rule_table(rule: OccasionRule) -> None:
         assert not rule.pattern.search(fold(text)), text
 
 
+# Places as the speaker lines and titles name them: a city and its school, a province, a
+# county borne by two cities, a short name, a region with its own suffix, none at all.
+_PLACE_TEXTS = (
+    "绍兴市第一中学",
+    "在全省经济工作会议上的讲话（浙江省）",
+    "朝阳区委书记",
+    "在绍兴一中八届三次教代会上",
+    "巴彦淖尔市人民政府",
+    "新疆维吾尔自治区乌鲁木齐市天山区",
+    "要长治久安",
+    "",
+)
+
+
+def test_places_are_read_from_cpcas_record_as_its_frame_has_them() -> None:
+    # transform builds a frame from these records; reading them directly spares pandas.
+    from cadrespeech.stages.speaker_meta import _cpca, _place_record
+
+    columns = ("省", "市", "区", "省_pos", "市_pos", "区_pos")
+    for text in _PLACE_TEXTS:
+        record, row = _place_record(text), _cpca().transform([text], pos_sensitive=True).iloc[0]
+        as_values = [None if isinstance(value, float) or value is None else value for value in (row[name] for name in columns)]
+        assert [record[name] for name in columns] == as_values, text
+
+
 @pytest.mark.parametrize("rule", PLACE_RULES, ids=lambda r: r.name)
 def test_place_rule_table(rule: PlaceRule) -> None:
     assert rule.examples and rule.counter_examples
