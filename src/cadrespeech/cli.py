@@ -298,9 +298,8 @@ def _settle_pyarrows_pandas_probe() -> None:
     On its first conversion of Python objects pyarrow imports pandas only to ask
     whether they are pandas objects: 0.2 s, a fifth of a rebuild in which nothing
     changed. pyarrow keeps the answer for that question, while ``to_pandas`` and
-    ``from_pandas`` still import pandas when called, and so does the place-name
-    parser (cpca) when a page needs it. A build hands pyarrow no pandas object; Ray
-    Data does, so its engine is left alone.
+    ``from_pandas`` still import pandas when called. A build hands pyarrow no pandas
+    object; Ray Data does, so its engine is left alone.
     """
     if "pandas" in sys.modules:
         return
