@@ -138,6 +138,17 @@ def test_places_are_read_from_cpcas_record_as_its_frame_has_them() -> None:
         assert [record[name] for name in columns] == as_values, text
 
 
+def test_a_cpca_without_its_record_function_is_read_through_its_frame(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from cadrespeech.stages import speaker_meta
+
+    real = speaker_meta._cpca()
+    expected = [speaker_meta._place_record(text) for text in _PLACE_TEXTS]
+    monkeypatch.setattr(speaker_meta, "_cpca", lambda: SimpleNamespace(transform=real.transform))
+    assert [speaker_meta._place_record(text) for text in _PLACE_TEXTS] == expected
+
+
 @pytest.mark.parametrize("rule", PLACE_RULES, ids=lambda r: r.name)
 def test_place_rule_table(rule: PlaceRule) -> None:
     assert rule.examples and rule.counter_examples
