@@ -5,17 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadrespeech.build import executor
+from cadrespeech.build import executor, writer
 from cadrespeech.build.cache import PageCache
-from cadrespeech.build.report import ShardCounts
+from cadrespeech.build.report import ShardCounts, _in_order_on_threads
 from cadrespeech.build.results import BuildOptions
 from cadrespeech.read.loader import load
 from cadrespeech.read.verify import verify_release
@@ -298,3 +301,91 @@ def test_shards_finished_in_any_order_are_handed_on_in_index_order_as_soon_as_th
 def test_a_shard_that_never_finishes_is_an_error() -> None:
     with pytest.raises(RuntimeError, match="shard 1 was not built"):
         list(executor.in_index_order(iter([0, 2]), dict.fromkeys(range(3))))
+
+
+def test_shards_are_closed_one_at_a_time_off_the_main_thread(
+    fixture_raw: Path, sharded_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = writer._ShardWriter.close
+    closing: list[int] = []  # shards being closed right now
+    seen: list[tuple[int, str, int]] = []  # each close: shard, thread, how many were closing with it
+
+    def close(self) -> dict[str, tuple[int, int]]:
+        closing.append(self.index)
+        seen.append((self.index, threading.current_thread().name, len(closing)))
+        time.sleep(0.01)  # long enough for the main thread to reach the next shard's pages
+        closing.remove(self.index)
+        return real(self)
+
+    monkeypatch.setattr(writer._ShardWriter, "close", close)
+    release = sharded(fixture_raw, tmp_path / "out", jobs=1)
+    assert [index for index, _, _ in seen] == list(range(SHARDS))
+    assert all(thread != threading.main_thread().name and together == 1 for _, thread, together in seen)
+    monkeypatch.undo()
+    assert tree_bytes(release) == tree_bytes(sharded_release)
+
+
+def test_a_shard_that_cannot_be_closed_fails_the_build_and_publishes_nothing(
+    fixture_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = writer._ShardWriter.close
+
+    def close(self) -> dict[str, tuple[int, int]]:
+        if self.index == 3:
+            raise OSError(28, "No space left on device")
+        return real(self)
+
+    monkeypatch.setattr(writer._ShardWriter, "close", close)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="No space left on device"):
+        sharded(fixture_raw, out, jobs=1)
+    assert not [path.name for path in out.iterdir() if path.name.startswith(("v", ".tmp-"))]
+
+
+def test_page_tables_one_by_one_are_written_as_one_table_would_be(sharded_release: Path, tmp_path: Path) -> None:
+    documents = pa.concat_tables(pq.read_table(sharded_release / name) for name in config_files("documents", SHARDS))
+    many = pa.concat_tables([documents] * (1 + 3 * writer.COMPACT_TABLES // documents.num_rows)).combine_chunks()
+    assert writer.COMPACT_TABLES < many.num_rows < writer.ROW_GROUP_ROWS["documents"]
+    one_by_one = writer._TableWriter(tmp_path / "one-by-one.parquet", "documents")
+    for row in range(many.num_rows):
+        one_by_one.add(many.slice(row, 1))
+        assert len(one_by_one.buffer) < writer.COMPACT_TABLES  # combined as they come, not all at the end
+    one_by_one.close()
+    whole = writer._TableWriter(tmp_path / "whole.parquet", "documents")
+    whole.add(many)
+    whole.close()
+    assert (tmp_path / "one-by-one.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 3), max_size=24), st.integers(1, 4))
+def test_counting_on_threads_keeps_the_order_and_runs_a_bounded_way_ahead(delays: list[int], threads: int) -> None:
+    drawn = 0  # items taken from the input so far: a release's shards are never all in hand
+
+    def shards() -> Iterator[int]:
+        nonlocal drawn
+        for item in range(len(delays)):
+            drawn += 1
+            yield item
+
+    def count(item: int) -> int:
+        time.sleep(delays[item] / 1000)  # later items often finish first
+        return item * item
+
+    handed: list[int] = []
+    for value in _in_order_on_threads(count, shards(), threads):
+        assert drawn <= len(handed) + 2 * threads
+        handed.append(value)
+    assert handed == [item * item for item in range(len(delays))]
+
+
+def test_counting_on_threads_hands_on_a_failure_in_its_place() -> None:
+    def count(item: int) -> int:
+        if item == 3:
+            raise ValueError("shard 3 is unreadable")
+        return item
+
+    handed: list[int] = []
+    with pytest.raises(ValueError, match="shard 3"):
+        handed.extend(_in_order_on_threads(count, range(8), 2))
+    assert handed == [0, 1, 2]

@@ -18,12 +18,14 @@ import json
 import marshal
 import os
 import re
+import threading
 import zlib
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,6 +34,9 @@ import pyarrow.parquet as pq
 from ..datafiles import config_paths, file_digest, iter_batches, read_config
 from ..escaping import for_terminal
 from .figures import Bar, bar_chart, histogram_bars, line_chart
+
+Item = TypeVar("Item")
+Counted = TypeVar("Counted")
 
 # Genres as the release names them, with the English label a figure shows.
 GENRE_LABELS: dict[str, str] = {
@@ -150,7 +155,8 @@ def _write_kept(path: Path, form: bytes, value: Any) -> None:
     body = zlib.compress(marshal.dumps(value), 1)
     with contextlib.suppress(OSError):  # what cannot be kept is computed again next time
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        # Named by process and thread: shards with the same bytes share a key, and are counted at once.
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_bytes(form + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
         os.replace(temporary, path)
 
@@ -222,7 +228,7 @@ def gather(release: Path, manifest: dict[str, Any], kept: _KeptShardCounts | Non
     documents = _document_columns(config_paths(release, "documents", manifest))
     configs = manifest.get("configs", {})
     shards = zip(*(config_paths(release, config, manifest) for config in SHARD_COUNTED), strict=True)
-    counts = ShardCounts.merged(_shard_counts(files, kept) for files in shards)
+    counts = ShardCounts.merged(_in_order_on_threads(lambda files: _shard_counts(files, kept), shards))
     facts: dict[str, Any] = {
         "statistics": manifest.get("statistics", {}),
         "lengths": documents.filter(documents["is_speech"])["n_chars"].to_numpy(),
@@ -368,8 +374,13 @@ class ShardCounts:
 
     @classmethod
     def of_shard(cls, documents: Path, sections: Path, sentences: Path) -> ShardCounts:
-        rows = pq.read_table(documents, columns=["doc_id", "date"])
-        return cls(section_depths([sections], rows.num_rows), term_counts([sentences]), formulation_counts([sentences], rows))
+        # Terms are counted on a thread of their own while the formulations are: a release
+        # of one shard has nothing else to count beside them.
+        with ThreadPoolExecutor(1, thread_name_prefix="cadrespeech-count-terms") as helper:
+            terms = helper.submit(term_counts, [sentences])
+            rows = pq.read_table(documents, columns=["doc_id", "date"])
+            formulations = formulation_counts([sentences], rows)
+            return cls(section_depths([sections], rows.num_rows), terms.result(), formulations)
 
     @classmethod
     def merged(cls, parts: Iterable[ShardCounts]) -> ShardCounts:
@@ -403,6 +414,24 @@ class ShardCounts:
         if not isinstance(depths, dict) or not isinstance(formulations, dict):
             raise TypeError("kept shard counts are not as plain() gives them")
         return cls(Counter(depths), pa.table({"pair": pa.array(pairs, pa.string()), "n": pa.array(counts, pa.int64())}), formulations)
+
+
+# Shards counted at once. Counting is Arrow's work (reading, flattening, grouping),
+# done with the GIL let go, so threads overlap it; a rebuild that rewrote many shards
+# counts each of them.
+COUNTING_THREADS = min(4, os.cpu_count() or 1)
+
+
+def _in_order_on_threads(function: Callable[[Item], Counted], items: Iterable[Item], threads: int = COUNTING_THREADS) -> Iterator[Counted]:
+    """``function`` of each of ``items``, in their order, computed on ``threads`` threads at most ``2 * threads`` items ahead."""
+    with ThreadPoolExecutor(threads, thread_name_prefix="cadrespeech-count") as pool:
+        ahead: deque[Future[Counted]] = deque()
+        for item in items:
+            ahead.append(pool.submit(function, item))
+            if len(ahead) >= 2 * threads:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
 
 
 def _shard_counts(files: tuple[Path, ...], kept: _KeptShardCounts | None) -> ShardCounts:

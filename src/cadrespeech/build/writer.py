@@ -13,6 +13,7 @@ import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -47,6 +48,11 @@ ROW_GROUP_ROWS: dict[str, int] = {
     "removals": 50_000,
     "duplicates": 50_000,
 }
+
+# Buffered page tables are combined into one every this many: a group of documents is
+# 2,000 one-page tables, and combining them all at once took a tenth of a second at the
+# very end of a build, where nothing else runs. The rows, and so the bytes, are the same.
+COMPACT_TABLES = 256
 
 
 def writer_facts() -> str:
@@ -119,6 +125,19 @@ def _write_data(
 ) -> WrittenData:
     files: dict[str, tuple[int, int]] = {}
     current: _ShardWriter | None = None
+    # A shard's last row groups are encoded and its files closed (and kept) on a thread
+    # of their own while the next shard's pages come: pyarrow lets go of the GIL as it
+    # compresses, and a rebuild that rewrites many shards spent a fifth of its time
+    # waiting on that. One shard at a time, so memory holds at most two shards' groups.
+    closer = ThreadPoolExecutor(1, thread_name_prefix="cadrespeech-shard-close")
+    closing: Future[_Finished] | None = None
+
+    def settle() -> None:
+        """Wait for the shard being closed, and note it."""
+        nonlocal closing
+        if closing is not None:
+            finished, closing = closing.result(), None
+            _note(finished, files, tally)
 
     def shard(index: int) -> _ShardWriter:
         made_here = index not in written or index in fresh  # not copied from the cache
@@ -126,26 +145,33 @@ def _write_data(
 
     def advance(to: int) -> _ShardWriter | None:
         """Finish the current shard and every empty one before ``to``; start shard ``to``."""
+        nonlocal closing
         start = 0 if current is None else current.index + 1
         if current is not None:
-            _finish(current, files, tally, keep)
+            settle()
+            closing = closer.submit(_finish, current, keep)
         if to < start:
             raise RuntimeError(f"shard {to} came after shard {start - 1}: pages must come shard by shard")
         for index in range(start, to):
-            _finish(shard(index), files, tally, keep)
+            settle()
+            closing = closer.submit(_finish, shard(index), keep)
         return shard(to) if to < plan.count else None
 
-    with (folder / RAW_INPUTS).open("w", encoding="utf-8", newline="\n") as inputs:
-        for index, item in items:
-            if current is None or index != current.index:
-                current = advance(index)
-            summary = item.summary() if isinstance(item, PageResult) else item
-            report = tally.add(summary)
-            # Every page's report is written as it comes, not kept: a 100k-page build's
-            # reports would otherwise be a large share of its memory.
-            inputs.write(json.dumps(asdict(report), ensure_ascii=False, sort_keys=True) + "\n")
-            current.add(item, summary, report)
-        advance(plan.count)
+    try:
+        with (folder / RAW_INPUTS).open("w", encoding="utf-8", newline="\n") as inputs:
+            for index, item in items:
+                if current is None or index != current.index:
+                    current = advance(index)
+                summary = item.summary() if isinstance(item, PageResult) else item
+                report = tally.add(summary)
+                # Every page's report is written as it comes, not kept: a 100k-page build's
+                # reports would otherwise be a large share of its memory.
+                inputs.write(json.dumps(asdict(report), ensure_ascii=False, sort_keys=True) + "\n")
+                current.add(item, summary, report)
+            advance(plan.count)
+            settle()
+    finally:
+        closer.shutdown(wait=True, cancel_futures=True)
     duplicates = tally.reprints.columns()
     name = config_files("duplicates", plan.count)[0]
     (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -228,18 +254,29 @@ def with_origin(tables: dict[str, pa.Table], origin: PageOrigin | None) -> dict[
     return {**tables, "documents": documents}
 
 
-def _finish(shard: _ShardWriter, files: dict[str, tuple[int, int]], tally: _PageStream, keep: KeepShard | None) -> None:
-    """Close a shard's files and note them; keep the shard if this build made it."""
+@dataclass(frozen=True, slots=True)
+class _Finished:
+    """A shard whose files are complete, and why it could not be kept in the cache (None: kept, or not to keep)."""
+
+    shard: WrittenShard
+    problem: str | None
+
+
+def _finish(shard: _ShardWriter, keep: KeepShard | None) -> _Finished:
+    """Close a shard's files (or read a copied shard's summary); keep the shard if this build made it."""
     if shard.written:
         figures, summaries = copied_shard(shard.folder, shard.index)
         written = WrittenShard(shard.index, figures, tuple(summaries))
     else:
         written = WrittenShard(shard.index, shard.close(), tuple(shard.summaries))
-    files.update(written.files)
-    if keep is not None and shard.kept:
-        problem = keep(written)
-        if problem:
-            tally.uncached.append(f"shard {shard.index}: {problem}")
+    return _Finished(written, keep(written) if keep is not None and shard.kept else None)
+
+
+def _note(finished: _Finished, files: dict[str, tuple[int, int]], tally: _PageStream) -> None:
+    """Note a finished shard's files, and a shard that could not be kept."""
+    files.update(finished.shard.files)
+    if finished.problem:
+        tally.uncached.append(f"shard {finished.shard.index}: {finished.problem}")
 
 
 def _marked_duplicate(report: PageReport, seen: set[bytes]) -> PageReport:
@@ -308,6 +345,8 @@ class _TableWriter:
         self.buffer.append(table)
         self.buffered += table.num_rows
         if self.buffered < self.group_rows:
+            if len(self.buffer) >= COMPACT_TABLES:
+                self.buffer = [pa.concat_tables(self.buffer).combine_chunks()]
             return
         combined = pa.concat_tables(self.buffer).combine_chunks()
         start = 0
