@@ -20,6 +20,7 @@ from cadrespeech.build import executor, writer
 from cadrespeech.build.cache import PageCache
 from cadrespeech.build.report import ShardCounts, _in_order_on_threads
 from cadrespeech.build.results import BuildOptions
+from cadrespeech.build.shards import ShardCache
 from cadrespeech.read.loader import load
 from cadrespeech.read.verify import verify_release
 from cadrespeech.schema import CONFIGS, PAGE_CONFIGS, config_files, shard_count, shard_of
@@ -303,7 +304,7 @@ def test_a_shard_that_never_finishes_is_an_error() -> None:
         list(executor.in_index_order(iter([0, 2]), dict.fromkeys(range(3))))
 
 
-def test_shards_are_closed_one_at_a_time_off_the_main_thread(
+def test_shards_are_closed_a_few_at_a_time_off_the_main_thread(
     fixture_raw: Path, sharded_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = writer._ShardWriter.close
@@ -319,10 +320,27 @@ def test_shards_are_closed_one_at_a_time_off_the_main_thread(
 
     monkeypatch.setattr(writer._ShardWriter, "close", close)
     release = sharded(fixture_raw, tmp_path / "out", jobs=1)
-    assert [index for index, _, _ in seen] == list(range(SHARDS))
-    assert all(thread != threading.main_thread().name and together == 1 for _, thread, together in seen)
+    assert sorted(index for index, _, _ in seen) == list(range(SHARDS))
+    assert all(thread != threading.main_thread().name for _, thread, _ in seen)
+    assert max(together for _, _, together in seen) <= writer.CLOSING_SHARDS
     monkeypatch.undo()
     assert tree_bytes(release) == tree_bytes(sharded_release)
+
+
+def test_shards_that_could_not_be_kept_are_told_in_shard_order(fixture_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    second_kept = threading.Event()
+
+    def keep(self, key: str, release: Path, shard) -> str:
+        if shard.index == 0:  # the first shard is kept after the second (closed beside it)
+            second_kept.wait(timeout=5)
+        if shard.index == 1:
+            second_kept.set()
+        return f"disk full at shard {shard.index}"
+
+    monkeypatch.setattr(ShardCache, "keep", keep)
+    options = BuildOptions(cache=str(tmp_path / "cache"))
+    result = build("0.1.0", fixture_raw, tmp_path / "out", options, pages_per_shard=PAGES_PER_SHARD, jobs=1)
+    assert any(f"{SHARDS} page result(s) could not be cached (shard 0: disk full at shard 0)" in warning for warning in result.warnings)
 
 
 def test_a_shard_that_cannot_be_closed_fails_the_build_and_publishes_nothing(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -53,6 +53,8 @@ ROW_GROUP_ROWS: dict[str, int] = {
 # 2,000 one-page tables, and combining them all at once took a tenth of a second at the
 # very end of a build, where nothing else runs. The rows, and so the bytes, are the same.
 COMPACT_TABLES = 256
+# Shards closed at once while the build goes on (see _write_data).
+CLOSING_SHARDS = 2
 
 
 def writer_facts() -> str:
@@ -125,19 +127,19 @@ def _write_data(
 ) -> WrittenData:
     files: dict[str, tuple[int, int]] = {}
     current: _ShardWriter | None = None
-    # A shard's last row groups are encoded and its files closed (and kept) on a thread
+    # A shard's last row groups are encoded and its files closed (and kept) on threads
     # of their own while the next shard's pages come: pyarrow lets go of the GIL as it
     # compresses, and a rebuild that rewrites many shards spent a fifth of its time
-    # waiting on that. One shard at a time, so memory holds at most two shards' groups.
-    closer = ThreadPoolExecutor(1, thread_name_prefix="cadrespeech-shard-close")
-    closing: Future[_Finished] | None = None
+    # waiting on that. CLOSING_SHARDS at a time, noted in shard order; memory holds the
+    # groups of that many shards besides the current one.
+    closer = ThreadPoolExecutor(CLOSING_SHARDS, thread_name_prefix="cadrespeech-shard-close")
+    closing: deque[Future[_Finished]] = deque()
 
-    def settle() -> None:
-        """Wait for the shard being closed, and note it."""
-        nonlocal closing
-        if closing is not None:
-            finished, closing = closing.result(), None
-            _note(finished, files, tally)
+    def close(shard: _ShardWriter) -> None:
+        """Start closing ``shard``, once fewer than CLOSING_SHARDS are being closed."""
+        if len(closing) >= CLOSING_SHARDS:
+            _note(closing.popleft().result(), files, tally)
+        closing.append(closer.submit(_finish, shard, keep))
 
     def shard(index: int) -> _ShardWriter:
         made_here = index not in written or index in fresh  # not copied from the cache
@@ -145,16 +147,13 @@ def _write_data(
 
     def advance(to: int) -> _ShardWriter | None:
         """Finish the current shard and every empty one before ``to``; start shard ``to``."""
-        nonlocal closing
         start = 0 if current is None else current.index + 1
         if current is not None:
-            settle()
-            closing = closer.submit(_finish, current, keep)
+            close(current)
         if to < start:
             raise RuntimeError(f"shard {to} came after shard {start - 1}: pages must come shard by shard")
         for index in range(start, to):
-            settle()
-            closing = closer.submit(_finish, shard(index), keep)
+            close(shard(index))
         return shard(to) if to < plan.count else None
 
     try:
@@ -169,7 +168,8 @@ def _write_data(
                 inputs.write(json.dumps(asdict(report), ensure_ascii=False, sort_keys=True) + "\n")
                 current.add(item, summary, report)
             advance(plan.count)
-            settle()
+            while closing:
+                _note(closing.popleft().result(), files, tally)
     finally:
         closer.shutdown(wait=True, cancel_futures=True)
     duplicates = tally.reprints.columns()
