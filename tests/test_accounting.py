@@ -20,8 +20,10 @@ from cadrespeech.stages.edits import replay
 from cadrespeech.stages.ingest import (
     BINARY_CONTROL_COUNT,
     MARKUP_SIGNS,
+    _walked_entry_problem,
     binary_reason,
     decode_page,
+    entry_problem,
     list_raw_pages,
     read_page,
     sha256_hex,
@@ -178,6 +180,20 @@ def test_listing_accounts_for_every_entry_in_path_order(tmp_path: Path) -> None:
     for name in ("gone.txt", "outside.txt", "loop", "linked_sub", "pipe"):
         assert expected[name] in reasons[name]
     assert all(e.stage == "ingest" and "\n" not in e.reason for e in listing.problems)
+
+
+def test_listing_judges_each_entry_as_entry_problem_does(tmp_path: Path) -> None:
+    raw, _ = hostile_raw_folder(tmp_path)
+    through_a_link = tmp_path / "raw-link"
+    through_a_link.symlink_to(raw, target_is_directory=True)
+    judged = 0
+    for root in (raw, through_a_link):
+        for folder, folders, files in os.walk(root):
+            for name in folders + files:
+                path = Path(folder, name)
+                assert _walked_entry_problem(path, root) == entry_problem(path, root), path
+                judged += 1
+    assert judged >= 2 * 20
 
 
 def test_a_socket_is_reported_not_read(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from cadrespeech.build.results import BuildOptions
 from cadrespeech.build.shards import ShardCache
 from cadrespeech.read.loader import load
 from cadrespeech.read.verify import verify_release
-from cadrespeech.schema import CONFIGS, PAGE_CONFIGS, config_files, shard_count, shard_of
+from cadrespeech.schema import CONFIGS, PAGE_CONFIGS, config_files, page_shard_files, shard_count, shard_of
 
 from .conftest import build, count_processed, fixture_pages_as_raw, tree_bytes
 
@@ -49,6 +49,13 @@ def test_when_the_count_doubles_a_shard_splits_in_two(source: str, bits: int) ->
 def test_a_shard_is_what_the_manifest_says_of_the_path(source: str, bits: int) -> None:
     # The manifest's rule, int(sha256(source_file)[:8], 16) % count, worked by hand on the UTF-8 path.
     assert shard_of(source, 2**bits) == int(hashlib.sha256(source.encode()).hexdigest()[:8], 16) % 2**bits
+
+
+@given(bits=st.integers(0, 12), data=st.data())
+def test_a_shards_files_are_its_place_in_each_page_configs_files(bits: int, data: st.DataObject) -> None:
+    count = 2**bits
+    index = data.draw(st.integers(0, count - 1))
+    assert page_shard_files(index, count) == {config: config_files(config, count)[index] for config in PAGE_CONFIGS}
 
 
 def test_a_name_the_filesystem_could_not_decode_still_has_its_shard() -> None:

@@ -277,6 +277,15 @@ def config_files(config: str, count: int) -> list[str]:
     return [shard_file(config, index, count) for index in range(count)]
 
 
+def page_shard_files(index: int, count: int) -> dict[str, str]:
+    """Each page config's file of one shard: ``config_files(config, count)[index]``, without naming every other shard's file.
+
+    >>> page_shard_files(3, 16)["sentences"]
+    'sentences/train-00003-of-00016.parquet'
+    """
+    return {config: shard_file(config, index, count) for config in PAGE_CONFIGS}  # page configs are all sharded
+
+
 def data_file(config: str) -> str:
     """A config's file in a release of one shard (every release before 0.7.0, and every small one)."""
     return shard_file(config, 0, 1)

@@ -29,7 +29,7 @@ from types import MappingProxyType
 
 from ..datafiles import file_digest
 from ..provenance import PageOrigin
-from ..schema import PAGE_CONFIGS, config_files, shard_of
+from ..schema import page_shard_files, shard_of
 from ..stages.ingest import page_sha256, sha256_hex
 from ..stages.reprints import SpeechSignature
 from .results import PageReport, PageSummary, PageTally
@@ -48,7 +48,7 @@ class ShardPlan:
 
     def files(self, index: int) -> list[str]:
         """The data files of one shard."""
-        return [config_files(name, self.count)[index] for name in PAGE_CONFIGS]
+        return list(page_shard_files(index, self.count).values())
 
 
 def plan_shards(

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..provenance import PageOrigin
-from ..schema import CONFIGS, PAGE_CONFIGS, RAW_INPUTS, arrow_schema, config_files, feature_dict, schema_fingerprint
+from ..schema import CONFIGS, RAW_INPUTS, arrow_schema, config_files, feature_dict, page_shard_files, schema_fingerprint
 from ..stages.reprints import ParagraphTally, ReprintIndex, cluster_figures
 from .results import PageReport, PageResult, PageSummary
 from .shards import ShardPlan, WrittenShard, copied_shard, write_work_summary
@@ -219,7 +219,7 @@ class _ShardWriter:
         self, folder: Path, count: int, index: int, written: bool, kept: bool, origins: Mapping[str, PageOrigin] = MappingProxyType({})
     ) -> None:
         self.folder, self.index, self.written, self.kept, self.origins = folder, index, written, kept, origins
-        self.names = {config: config_files(config, count)[index] for config in PAGE_CONFIGS}
+        self.names = page_shard_files(index, count)
         self.writers: dict[str, _TableWriter] = {}
         if not written:
             for config, name in self.names.items():
