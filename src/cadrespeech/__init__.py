@@ -5,7 +5,7 @@ from __future__ import annotations
 from .errors import CadrespeechError, PageError, ReleaseError
 from .records import Cleaned, DecodedPage, Edit, ProcessedPage, RawPage, Section, Sentence, Speech, Token, Tokens
 
-__version__ = "0.8.1"
+__version__ = "0.8.2"
 
 __all__ = [
     "CadrespeechError",
