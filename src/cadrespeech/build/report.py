@@ -416,9 +416,9 @@ class ShardCounts:
         return cls(Counter(depths), pa.table({"pair": pa.array(pairs, pa.string()), "n": pa.array(counts, pa.int64())}), formulations)
 
 
-# Shards counted at once. Counting is Arrow's work (reading, flattening, grouping),
-# done with the GIL let go, so threads overlap it; a rebuild that rewrote many shards
-# counts each of them.
+# Shards counted at once. Counting is mostly Arrow's work (reading, flattening,
+# grouping), done with the GIL let go, so threads overlap it; a rebuild that rewrote
+# many shards counts each of them.
 COUNTING_THREADS = min(4, os.cpu_count() or 1)
 
 
